@@ -1,0 +1,221 @@
+/**
+ * Pairs the events and fields of two snapshots. Decides once, centrally, what is the same thing on both
+ * sides (same key, renamed, moved to another system), so that the rules never disagree about it.
+ */
+import type { EventDef, Field, Snapshot, SourceKind } from '../model/snapshot.js';
+import { eventKey } from '../model/snapshot.js';
+import { compareKeys } from '../model/canonical.js';
+
+export interface FieldPair {
+  old: Field;
+  new: Field;
+}
+
+export interface FieldMatching {
+  /** Same name on both sides, in new-side order. */
+  matched: FieldPair[];
+  /** Heuristic: same position, type and size, another name. */
+  renamed: FieldPair[];
+  removed: Field[];
+  added: Field[];
+}
+
+export type EventRelation = 'same' | 'renamed' | 'moved';
+
+export interface EventPair {
+  old: EventDef;
+  new: EventDef;
+  relation: EventRelation;
+  fields: FieldMatching;
+}
+
+/** What a side can tell, by the kind of source it was read from (a snapshot keeps its origin's kind). */
+export interface Facets {
+  /** Print arguments as the kernel prints them after preprocessing (tracefs), or as written (tree). */
+  printArgsExpanded: boolean;
+  proto: boolean;
+  tracepoints: boolean;
+  conditions: boolean;
+  classes: boolean;
+}
+
+export function facetsOf(kind: SourceKind): Facets {
+  switch (kind) {
+    case 'tree':
+      return { printArgsExpanded: false, proto: true, tracepoints: true, conditions: true, classes: true };
+    case 'btf':
+      return { printArgsExpanded: false, proto: true, tracepoints: true, conditions: false, classes: false };
+    default:
+      return { printArgsExpanded: true, proto: false, tracepoints: false, conditions: false, classes: false };
+  }
+}
+
+export interface Comparison {
+  old: Snapshot;
+  new: Snapshot;
+  /** Facets both sides have: a rule compares only what both sides can tell. */
+  shared: Facets;
+  /** Print arguments are written the same way on both sides, so they compare literally. */
+  printArgsComparable: boolean;
+  pairs: EventPair[];
+  removed: EventDef[];
+  added: EventDef[];
+}
+
+/** Bytes of the common header an event's payload starts after. */
+export function headerSize(snapshot: Snapshot, ev: EventDef): number | undefined {
+  const common = ev.common ?? snapshot.header.common;
+  let end: number | undefined = 0;
+  for (const f of common) {
+    if (f.offset === undefined || f.size === undefined) return undefined;
+    end = Math.max(end, f.offset + f.size);
+  }
+  return common.length === 0 ? undefined : end;
+}
+
+function fieldShape(f: Field): string {
+  return JSON.stringify([f.type, f.array ?? null, f.dynamic ?? null]);
+}
+
+function sameShape(a: Field, b: Field): boolean {
+  return fieldShape(a) === fieldShape(b) && (a.size === undefined || b.size === undefined || a.size === b.size);
+}
+
+export function matchFields(oldFields: Field[], newFields: Field[]): FieldMatching {
+  const newByName = new Map(newFields.map((f) => [f.name, f]));
+  const oldNames = new Set(oldFields.map((f) => f.name));
+  const matched: FieldPair[] = [];
+  for (const nf of newFields) {
+    const of = oldFields.find((f) => f.name === nf.name);
+    if (of) matched.push({ old: of, new: nf });
+  }
+  const lostIdx = oldFields.map((f, i) => (newByName.has(f.name) ? -1 : i)).filter((i) => i >= 0);
+  const gainedIdx = new Set(newFields.map((f, i) => (oldNames.has(f.name) ? -1 : i)).filter((i) => i >= 0));
+  const renamed: FieldPair[] = [];
+  const renamedOld = new Set<number>();
+  for (const i of lostIdx) {
+    // Same position in the record, same type and size: the field was renamed, not replaced.
+    if (gainedIdx.has(i) && sameShape(oldFields[i]!, newFields[i]!)) {
+      renamed.push({ old: oldFields[i]!, new: newFields[i]! });
+      renamedOld.add(i);
+      gainedIdx.delete(i);
+    }
+  }
+  return {
+    matched,
+    renamed,
+    removed: lostIdx.filter((i) => !renamedOld.has(i)).map((i) => oldFields[i]!),
+    added: [...gainedIdx].sort((a, b) => a - b).map((i) => newFields[i]!),
+  };
+}
+
+function pairEvents(old: EventDef, neu: EventDef, relation: EventRelation): EventPair {
+  return { old, new: neu, relation, fields: matchFields(old.fields, neu.fields) };
+}
+
+function groupByKey(events: EventDef[]): Map<string, EventDef[]> {
+  const m = new Map<string, EventDef[]>();
+  for (const e of events) {
+    const k = eventKey(e);
+    const list = m.get(k);
+    if (list) list.push(e);
+    else m.set(k, [e]);
+  }
+  return m;
+}
+
+/** Field list identity for the rename heuristic: names and shapes, in order. */
+function bodySignature(e: EventDef): string {
+  return JSON.stringify(e.fields.map((f) => [f.name, fieldShape(f)]));
+}
+
+export function compareSnapshots(old: Snapshot, neu: Snapshot): Comparison {
+  const fo = facetsOf(old.kernel.kind);
+  const fn = facetsOf(neu.kernel.kind);
+  const shared: Facets = {
+    printArgsExpanded: fo.printArgsExpanded && fn.printArgsExpanded,
+    proto: fo.proto && fn.proto,
+    tracepoints: fo.tracepoints && fn.tracepoints,
+    conditions: fo.conditions && fn.conditions,
+    classes: fo.classes && fn.classes,
+  };
+  // A side that cannot see bare tracepoints (tracefs) must not make the other side's look added or removed.
+  const visible = (e: EventDef): boolean => shared.tracepoints || e.kind !== 'tracepoint';
+  const oldEvents = old.events.filter(visible);
+  const newEvents = neu.events.filter(visible);
+
+  const oldByKey = groupByKey(oldEvents);
+  const newByKey = groupByKey(newEvents);
+  const pairs: EventPair[] = [];
+  let removed: EventDef[] = [];
+  let added: EventDef[] = [];
+
+  for (const [key, olds] of oldByKey) {
+    const news = newByKey.get(key);
+    if (!news) {
+      removed.push(...olds);
+      continue;
+    }
+    // Alternative definitions of one event (different #if branches) pair by condition, then in order.
+    const remaining = [...news];
+    const unpaired: EventDef[] = [];
+    for (const o of olds) {
+      const i = remaining.findIndex((n) => (n.condition ?? '') === (o.condition ?? ''));
+      if (i >= 0) pairs.push(pairEvents(o, remaining.splice(i, 1)[0]!, 'same'));
+      else unpaired.push(o);
+    }
+    for (const o of unpaired) {
+      const n = remaining.shift();
+      if (n) pairs.push(pairEvents(o, n, 'same'));
+      // An extra alternative definition on one side is the same event, not a removal.
+    }
+  }
+  for (const [key, news] of newByKey) if (!oldByKey.has(key)) added.push(...news);
+
+  // Moved to another system: same event name, one candidate each way.
+  const movedPairs = uniquePairs(removed, added, (e) => e.name);
+  for (const [o, n] of movedPairs) pairs.push(pairEvents(o, n, 'moved'));
+  removed = removed.filter((e) => !movedPairs.some(([o]) => o === e));
+  added = added.filter((e) => !movedPairs.some(([, n]) => n === e));
+
+  // Renamed: same system, the same non-empty field list, one candidate each way.
+  const renamedPairs = uniquePairs(
+    removed.filter((e) => e.fields.length > 0),
+    added.filter((e) => e.fields.length > 0),
+    (e) => `${e.system}\0${bodySignature(e)}`,
+  );
+  for (const [o, n] of renamedPairs) pairs.push(pairEvents(o, n, 'renamed'));
+  removed = removed.filter((e) => !renamedPairs.some(([o]) => o === e));
+  added = added.filter((e) => !renamedPairs.some(([, n]) => n === e));
+
+  pairs.sort((a, b) => compareKeys(eventKey(a.new), eventKey(b.new)) || compareKeys(a.new.condition ?? '', b.new.condition ?? ''));
+  return {
+    old,
+    new: neu,
+    shared,
+    printArgsComparable: fo.printArgsExpanded === fn.printArgsExpanded,
+    pairs,
+    removed,
+    added,
+  };
+}
+
+function uniquePairs(olds: EventDef[], news: EventDef[], key: (e: EventDef) => string): [EventDef, EventDef][] {
+  const o = groupByKey2(olds, key);
+  const n = groupByKey2(news, key);
+  const out: [EventDef, EventDef][] = [];
+  for (const [k, list] of o) {
+    const other = n.get(k);
+    if (list.length === 1 && other?.length === 1) out.push([list[0]!, other[0]!]);
+  }
+  return out;
+}
+
+function groupByKey2(events: EventDef[], key: (e: EventDef) => string): Map<string, EventDef[]> {
+  const m = new Map<string, EventDef[]>();
+  for (const e of events) {
+    const k = key(e);
+    m.set(k, [...(m.get(k) ?? []), e]);
+  }
+  return m;
+}

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import type { SourceLocation } from '../model/snapshot.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+export type SeverityOrOff = Severity | 'off';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+export function severityRank(s: Severity): number {
+  return s === 'error' ? 3 : s === 'warning' ? 2 : 1;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  /** `system:name`; for a finding that covers several events, the first of them. */
+  event: string;
+  field?: string;
+  message: string;
+  old?: unknown;
+  new?: unknown;
+  /** Into the new side when it is a source tree or a patch. */
+  location?: SourceLocation;
+  /** Every event one change covers (a DECLARE_EVENT_CLASS change fans out), sorted. */
+  events?: string[];
+  /** Set when a baseline or suppression accepts this finding (reports may still show it). */
+  suppressed?: boolean;
+}
+
+/**
+ * What identifies a finding across runs: rule, event and field, never a line number or a message,
+ * so that moving code or rewording a message does not make an accepted finding new again.
+ */
+export function fingerprint(f: Pick<Finding, 'rule' | 'event' | 'field'>): string {
+  return createHash('sha256').update(`${f.rule}\0${f.event}\0${f.field ?? ''}`).digest('hex').slice(0, 32);
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    cmp(a.event, b.event) ||
+    cmp(a.rule, b.rule) ||
+    cmp(a.field ?? '', b.field ?? '') ||
+    cmp(a.message, b.message)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export type Summary = Record<Severity, number>;
+
+export function summarize(findings: readonly Finding[]): Summary {
+  const s: Summary = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) if (!f.suppressed) s[f.severity]++;
+  return s;
+}
