@@ -62,15 +62,13 @@ export interface Comparison {
   added: EventDef[];
 }
 
-/** Bytes of the common header an event's payload starts after. */
-export function headerSize(snapshot: Snapshot, ev: EventDef): number | undefined {
-  const common = ev.common ?? snapshot.header.common;
-  let end: number | undefined = 0;
-  for (const f of common) {
-    if (f.offset === undefined || f.size === undefined) return undefined;
-    end = Math.max(end, f.offset + f.size);
-  }
-  return common.length === 0 ? undefined : end;
+/**
+ * Where an event's payload starts: the offset of its first field. Offsets are compared relative to it, so
+ * a change of the common header (reported once on its own) does not make every field of every event look
+ * moved, while a field inserted at the front still moves the fields behind it.
+ */
+export function payloadBase(ev: EventDef): number | undefined {
+  return ev.fields[0]?.offset;
 }
 
 function fieldShape(f: Field): string {
@@ -218,4 +216,15 @@ function groupByKey2(events: EventDef[], key: (e: EventDef) => string): Map<stri
     m.set(k, [...(m.get(k) ?? []), e]);
   }
   return m;
+}
+
+/** Event pairs whose field lists both mean something (a bare tracepoint has none to compare). */
+export function pairsWithFields(cmp: Comparison): EventPair[] {
+  return cmp.pairs.filter((p) => p.old.kind !== 'tracepoint' && p.new.kind !== 'tracepoint');
+}
+
+/** Where a finding about `field` of the new event points: the field's own line when known. */
+export function fieldLocation(ev: EventDef, field?: Field): { file: string; line: number } | undefined {
+  if (!ev.location) return undefined;
+  return { file: ev.location.file, line: field?.line ?? ev.location.line };
 }

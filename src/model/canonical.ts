@@ -90,7 +90,8 @@ function sortedRecord(r: Record<string, string>): Record<string, string> {
 }
 
 export function makeEvent(e: EventDef): EventDef {
-  const out: EventDef = { system: e.system, name: e.name, kind: e.kind };
+  // Built key by key so that every snapshot has the same key order; fields is set below.
+  const out = { system: e.system, name: e.name, kind: e.kind } as EventDef;
   if (e.id !== undefined) out.id = e.id;
   if (e.class !== undefined) out.class = e.class;
   if (e.proto !== undefined) out.proto = makeProto(e.proto);

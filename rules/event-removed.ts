@@ -1,0 +1,25 @@
+import type { DriftRule } from '../src/engine/rule.js';
+import { eventKey } from '../src/model/snapshot.js';
+
+const rule: DriftRule = {
+  meta: {
+    id: 'event-removed',
+    category: 'drift',
+    severity: 'error',
+    description: 'A trace event (or bare tracepoint) of the old kernel is gone from the new one.',
+  },
+  check(cmp, emit) {
+    for (const e of cmp.removed) {
+      const bare = e.kind === 'tracepoint';
+      emit({
+        event: eventKey(e),
+        message: bare ? 'bare tracepoint removed (BPF raw_tp/tp_btf programs attached to it fail to load)' : 'event removed',
+        old: { kind: e.kind, fields: e.fields.length },
+        // Nobody reads a bare tracepoint's format, but BPF programs attach to it by name.
+        ...(bare ? { severity: 'warning' as const } : {}),
+        ...(e.class ? { class: e.class } : {}),
+      });
+    }
+  },
+};
+export default rule;

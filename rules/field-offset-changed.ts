@@ -1,0 +1,43 @@
+import type { DriftRule } from '../src/engine/rule.js';
+import { eventKey } from '../src/model/snapshot.js';
+import { fieldLocation, pairsWithFields, payloadBase } from '../src/diff/compare.js';
+
+const rule: DriftRule = {
+  meta: {
+    id: 'field-offset-changed',
+    category: 'drift',
+    severity: 'warning',
+    description: 'Fields moved within the record: readers of fixed offsets (BPF programs on tracepoint contexts, hand-written parsers) break. Reported once per event.',
+  },
+  check(cmp, emit) {
+    for (const p of pairsWithFields(cmp)) {
+      // Offsets are compared after the common header, so a header change (reported once on its own)
+      // does not make every field of every event look moved.
+      const oldBase = payloadBase(p.old);
+      const newBase = payloadBase(p.new);
+      if (oldBase === undefined || newBase === undefined) continue;
+      const moved: { name: string; from: number; to: number }[] = [];
+      for (const fp of [...p.fields.matched, ...p.fields.renamed]) {
+        if (fp.old.offset === undefined || fp.new.offset === undefined) continue;
+        const from = fp.old.offset - oldBase;
+        const to = fp.new.offset - newBase;
+        if (from !== to) moved.push({ name: fp.new.name, from: fp.old.offset, to: fp.new.offset });
+      }
+      if (moved.length === 0) continue;
+      const first = moved[0]!;
+      const loc = fieldLocation(p.new, p.new.fields.find((f) => f.name === first.name));
+      emit({
+        event: eventKey(p.new),
+        message:
+          moved.length === 1
+            ? `field '${first.name}' moved: offset ${first.from} → ${first.to}`
+            : `${moved.length} fields moved (first '${first.name}': offset ${first.from} → ${first.to})`,
+        old: Object.fromEntries(moved.map((m) => [m.name, m.from])),
+        new: Object.fromEntries(moved.map((m) => [m.name, m.to])),
+        ...(loc ? { location: loc } : {}),
+        ...(p.new.class ? { class: p.new.class } : {}),
+      });
+    }
+  },
+};
+export default rule;

@@ -1,0 +1,31 @@
+/** What changed between two versions of one field: one answer, the most specific, so one change is one finding. */
+import type { Field } from '../model/snapshot.js';
+import { fieldDeclaration } from '../model/snapshot.js';
+import type { FieldPair } from './compare.js';
+
+export type FieldChange = 'dynamic' | 'size' | 'signedness' | 'type';
+
+export function classifyFieldChange({ old, new: neu }: FieldPair): FieldChange | undefined {
+  if ((old.dynamic ?? null) !== (neu.dynamic ?? null)) return 'dynamic';
+  if (old.size !== undefined && neu.size !== undefined) {
+    if (old.size !== neu.size) return 'size';
+  } else if (typeof old.array === 'number' && typeof neu.array === 'number' && old.array !== neu.array) {
+    return 'size';
+  }
+  if (old.signed !== undefined && neu.signed !== undefined && old.signed !== neu.signed) return 'signedness';
+  if (old.type !== neu.type) return 'type';
+  // Same size, but an array length written differently (`TASK_COMM_LEN` vs 16) is no change.
+  if (old.size === undefined || neu.size === undefined) {
+    if (String(old.array ?? '') !== String(neu.array ?? '')) return 'size';
+  }
+  return undefined;
+}
+
+/** A field as findings show it: its declaration and layout. */
+export function describeField(f: Field): Record<string, unknown> {
+  const out: Record<string, unknown> = { decl: fieldDeclaration(f) };
+  if (f.size !== undefined) out.size = f.size;
+  if (f.offset !== undefined) out.offset = f.offset;
+  if (f.signed !== undefined) out.signed = f.signed;
+  return out;
+}

@@ -1,0 +1,62 @@
+/**
+ * The rule API. A rule is one module under rules/: its metadata and a pure check over either a
+ * Comparison (drift rules) or one snapshot (audit rules). Rules report; the engine decides severity,
+ * grouping, suppression and order.
+ */
+import type { Comparison } from '../diff/compare.js';
+import type { EventDef, Snapshot, SourceLocation } from '../model/snapshot.js';
+import type { Severity } from './finding.js';
+
+export type RuleCategory = 'drift' | 'audit' | 'consumer';
+
+export interface RuleMeta {
+  id: string;
+  category: RuleCategory;
+  severity: Severity;
+  /** One line, for `tpdrift rules` and SARIF's shortDescription. */
+  description: string;
+}
+
+/** What a rule reports; the engine fills in severity (unless the rule sets a variant) and sorts. */
+export interface Report {
+  event: string;
+  field?: string;
+  message: string;
+  old?: unknown;
+  new?: unknown;
+  location?: SourceLocation;
+  /** A rule may escalate or lower its own default for a case (e.g. a patch adding a hard-coded field). */
+  severity?: Severity;
+  /** Events one change covers; the engine also groups identical class-wide findings itself. */
+  events?: string[];
+  /** The DECLARE_EVENT_CLASS this finding comes from, for fan-out grouping. */
+  class?: string;
+}
+
+export type Emit = (r: Report) => void;
+
+export interface DriftRule {
+  meta: RuleMeta & { category: 'drift' };
+  check(cmp: Comparison, emit: Emit, options: Record<string, unknown>): void;
+}
+
+export interface AuditContext {
+  snapshot: Snapshot;
+  /** The events to audit: all of them in `lint`, what the new side adds or changes in `diff`/`check-patch`. */
+  events: EventDef[];
+  /** True when auditing what a change adds (a patch, the new side of a diff), false for a whole-tree lint. */
+  isChange: boolean;
+  /** All events of the snapshot (for cross-event rules such as duplicate-event-body). */
+  all: EventDef[];
+}
+
+export interface AuditRule {
+  meta: RuleMeta & { category: 'audit' | 'consumer' };
+  check(ctx: AuditContext, emit: Emit, options: Record<string, unknown>): void;
+}
+
+export type Rule = DriftRule | AuditRule;
+
+export function isDriftRule(r: Rule): r is DriftRule {
+  return r.meta.category === 'drift';
+}

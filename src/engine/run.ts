@@ -1,0 +1,113 @@
+/**
+ * Runs rules and turns their reports into findings: severity from defaults, rule variants and
+ * configuration; class-wide changes grouped into one finding; a stable order.
+ */
+import type { Comparison } from '../diff/compare.js';
+import type { EventDef } from '../model/snapshot.js';
+import { RULES } from '../../rules/index.js';
+import { type AuditContext, type Report, type Rule, isDriftRule } from './rule.js';
+import { type EngineConfig, EMPTY_CONFIG, eventPatternMatches } from './config.js';
+import { type Finding, type SeverityOrOff, compareFindings } from './finding.js';
+
+function resolveSeverity(rule: Rule, report: Report, config: EngineConfig): SeverityOrOff {
+  let severity: SeverityOrOff = config.rules[rule.meta.id]?.severity ?? report.severity ?? rule.meta.severity;
+  for (const o of config.overrides) {
+    const s = o.rules[rule.meta.id]?.severity;
+    if (s !== undefined && o.events.some((p) => eventPatternMatches(p, report.event))) severity = s;
+  }
+  return severity;
+}
+
+/**
+ * One change to a DECLARE_EVENT_CLASS shows up in every event defined through it: report it once, with
+ * every event listed, instead of once per event.
+ */
+function groupByClass(reports: Report[]): Report[] {
+  const groups = new Map<string, Report[]>();
+  const out: Report[] = [];
+  for (const r of reports) {
+    if (!r.class || r.events) {
+      out.push(r);
+      continue;
+    }
+    const key = JSON.stringify([r.class, r.field ?? null, r.message, r.old ?? null, r.new ?? null, r.severity ?? null]);
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  for (const g of groups.values()) {
+    if (g.length === 1) {
+      out.push(g[0]!);
+      continue;
+    }
+    const events = g.map((r) => r.event).sort();
+    const first = g.find((r) => r.event === events[0])!;
+    out.push({ ...first, events, message: `${first.message} (class ${first.class}, ${events.length} events)` });
+  }
+  return out;
+}
+
+function toFindings(rule: Rule, reports: Report[], config: EngineConfig): Finding[] {
+  const findings: Finding[] = [];
+  for (const r of groupByClass(reports)) {
+    const severity = resolveSeverity(rule, r, config);
+    if (severity === 'off') continue;
+    const f: Finding = { rule: rule.meta.id, severity, event: r.event, message: r.message };
+    if (r.field !== undefined) f.field = r.field;
+    if (r.old !== undefined) f.old = r.old;
+    if (r.new !== undefined) f.new = r.new;
+    if (r.location !== undefined) f.location = r.location;
+    if (r.events !== undefined) f.events = r.events;
+    findings.push(f);
+  }
+  return findings;
+}
+
+function collect(run: (emit: (r: Report) => void) => void): Report[] {
+  const reports: Report[] = [];
+  run((r) => reports.push(r));
+  return reports;
+}
+
+export interface RunOptions {
+  config?: EngineConfig;
+  rules?: readonly Rule[];
+}
+
+/** Events the new side adds or changes: what audit rules look at in a diff. */
+export function changedEvents(cmp: Comparison): EventDef[] {
+  const sig = (e: EventDef): string => JSON.stringify([e.fields, e.print ?? null, e.assign ?? null, e.proto ?? null]);
+  return [...cmp.added, ...cmp.pairs.filter((p) => sig(p.old) !== sig(p.new)).map((p) => p.new)];
+}
+
+export function runDiff(cmp: Comparison, opts: RunOptions = {}): Finding[] {
+  const config = opts.config ?? EMPTY_CONFIG;
+  const rules = opts.rules ?? RULES;
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    const options = config.rules[rule.meta.id]?.options ?? {};
+    if (isDriftRule(rule)) {
+      findings.push(...toFindings(rule, collect((emit) => rule.check(cmp, emit, options)), config));
+    }
+  }
+  const audited = changedEvents(cmp);
+  if (audited.length > 0) {
+    findings.push(
+      ...runAudit({ snapshot: cmp.new, events: audited, all: cmp.new.events, isChange: true }, { config, rules }),
+    );
+  }
+  return findings.sort(compareFindings);
+}
+
+export function runAudit(ctx: AuditContext, opts: RunOptions = {}): Finding[] {
+  const config = opts.config ?? EMPTY_CONFIG;
+  const rules = opts.rules ?? RULES;
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    if (isDriftRule(rule)) continue;
+    const options = config.rules[rule.meta.id]?.options ?? {};
+    findings.push(...toFindings(rule, collect((emit) => rule.check(ctx, emit, options)), config));
+  }
+  return findings.sort(compareFindings);
+}
+

@@ -1,0 +1,75 @@
+/**
+ * The report for people: findings grouped by severity, then by event, old → new side by side,
+ * and a summary line at the end.
+ */
+import pc from 'picocolors';
+import type { Finding, Severity } from '../engine/finding.js';
+import { SEVERITIES } from '../engine/finding.js';
+import type { RenderOptions, ReportData, SideInfo } from './model.js';
+
+function show(v: unknown): string {
+  if (v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && !Array.isArray(v) && 'decl' in v) {
+    const f = v as { decl: string; size?: number; offset?: number; signed?: boolean };
+    const layout = [f.size !== undefined ? `size ${f.size}` : '', f.offset !== undefined ? `@${f.offset}` : ''].filter(Boolean).join(' ');
+    return layout ? `${f.decl} (${layout})` : f.decl;
+  }
+  return JSON.stringify(v);
+}
+
+function clip(s: string, max = 100): string {
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
+
+function side(s: SideInfo): string {
+  const what = [s.release, s.arch].filter(Boolean).join(' ');
+  return `${s.label} (${s.kind}${what ? `, ${what}` : ''}, ${s.events} events)`;
+}
+
+export function renderText(report: ReportData, opts: RenderOptions): string {
+  const c = pc.createColors(opts.color);
+  const paint: Record<Severity, (s: string) => string> = { error: c.red, warning: c.yellow, info: c.cyan };
+  const lines: string[] = [];
+  if (report.old) lines.push(`${c.dim('old')} ${side(report.old)}`, `${c.dim('new')} ${side(report.new)}`, '');
+  else lines.push(`${c.dim('source')} ${side(report.new)}`, '');
+
+  const shown = report.findings.filter((f) => !f.suppressed);
+  for (const sev of SEVERITIES) {
+    const group = shown.filter((f) => f.severity === sev);
+    if (group.length === 0) continue;
+    lines.push(paint[sev](c.bold(`${sev.toUpperCase()} (${group.length})`)));
+    const byEvent = new Map<string, Finding[]>();
+    for (const f of group) byEvent.set(f.event, [...(byEvent.get(f.event) ?? []), f]);
+    for (const [event, fs] of byEvent) {
+      lines.push(`  ${c.bold(event === '*' ? '(every event)' : event)}`);
+      for (const f of fs) {
+        const where = f.location ? c.dim(`  ${f.location.file}:${f.location.line}`) : '';
+        lines.push(`    ${paint[sev](f.rule)}  ${f.message}${where}`);
+        if (f.old !== undefined && f.new !== undefined && (typeof f.old !== 'object' || (f.old as { decl?: string }).decl)) {
+          lines.push(`      ${c.dim(clip(show(f.old)))} ${c.dim('→')} ${clip(show(f.new))}`);
+        }
+        if (f.events && f.events.length > 1) {
+          const more = f.events.length > 8 ? `, … ${f.events.length - 8} more` : '';
+          lines.push(`      ${c.dim(`also: ${f.events.slice(1, 8).join(', ')}${more}`)}`);
+        }
+      }
+    }
+    lines.push('');
+  }
+  if (report.problems && report.problems.length > 0) {
+    lines.push(c.magenta(c.bold(`NOT READ (${report.problems.length})`)));
+    for (const p of report.problems.slice(0, 50)) lines.push(`  ${p.side}: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+    if (report.problems.length > 50) lines.push(`  … ${report.problems.length - 50} more (see --format json)`);
+    lines.push('');
+  }
+  const s = report.summary;
+  const suppressed = report.findings.length - shown.length;
+  const total = s.error + s.warning + s.info;
+  lines.push(
+    total === 0
+      ? c.green(`no findings${suppressed ? ` (${suppressed} suppressed)` : ''}`)
+      : `${paint.error(`${s.error} error${s.error === 1 ? '' : 's'}`)}, ${paint.warning(`${s.warning} warning${s.warning === 1 ? '' : 's'}`)}, ${paint.info(`${s.info} info`)}${suppressed ? `, ${suppressed} suppressed` : ''}`,
+  );
+  return lines.join('\n') + '\n';
+}
