@@ -99,6 +99,8 @@ export function makeEvent(e: EventDef): EventDef {
   if (e.common !== undefined) out.common = e.common.map(makeField);
   if (e.print !== undefined) out.print = makePrint(e.print);
   if (e.assign !== undefined && Object.keys(e.assign).length > 0) out.assign = sortedRecord(e.assign);
+  if (e.written !== undefined) out.written = [...e.written].sort();
+  if (e.assignDigest !== undefined) out.assignDigest = e.assignDigest;
   if (e.condition !== undefined) out.condition = e.condition;
   if (e.location !== undefined) out.location = { file: e.location.file, line: e.location.line };
   if (e.calls !== undefined) {

@@ -69,6 +69,13 @@ export interface EventDef {
   print?: PrintFormat;
   /** Field name → the constant TP_fast_assign stores into it. */
   assign?: Record<string, string>;
+  /**
+   * Every field TP_fast_assign writes, by any means (`__entry->x =`, memcpy, __assign_str, helper macros),
+   * sorted. Absent when the extractor could not tell (then nothing may be called unassigned). Source only.
+   */
+  written?: string[];
+  /** A digest of the whitespace-normalised TP_fast_assign body: equal bodies, equal digests. Source only. */
+  assignDigest?: string;
   /** The preprocessor condition the definition lives under (source only). */
   condition?: string;
   location?: SourceLocation;

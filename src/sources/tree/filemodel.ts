@@ -1,0 +1,208 @@
+/**
+ * One trace header read with tree-sitter-c: its preprocessor structure (macro definitions, #undef,
+ * #include, conditional branches with their condition text) and its text with comments removed and
+ * directive lines blanked, ready for the structural reading of top-level macro invocations.
+ *
+ * tree-sitter cannot parse the arguments of TRACE_EVENT(...) (they are not C, it yields ERROR nodes
+ * there, which is expected); it is used for what it reads reliably: the directives and their nesting.
+ */
+import Parser from 'tree-sitter';
+import C from 'tree-sitter-c';
+import { CTextError, stripComments } from '../../util/ctext.js';
+
+/** One branch of a conditional: `id` names the #if group, `index` the branch within it. */
+export interface BranchRef {
+  id: number;
+  index: number;
+}
+
+export interface BranchRange extends BranchRef {
+  start: number;
+  end: number;
+  /** The condition under which this branch's text is compiled; undefined for include guards. */
+  cond?: string;
+}
+
+export type Directive =
+  | { kind: 'define'; pos: number; line: number; name: string; params?: string[]; variadic?: string; body: string }
+  | { kind: 'undef'; pos: number; line: number; name: string }
+  | { kind: 'include'; pos: number; line: number; path: string; relative: boolean };
+
+export interface FileModel {
+  file: string;
+  /** Comments stripped, directive lines blanked (same length and lines as the stripped text). */
+  text: string;
+  lineStarts: number[];
+  directives: Directive[];
+  branches: BranchRange[];
+  problems: { line?: number; message: string }[];
+}
+
+let parser: Parser | undefined;
+function getParser(): Parser {
+  if (!parser) {
+    parser = new Parser();
+    // tree-sitter-c's typings declare the language loosely; the binding accepts it as is.
+    parser.setLanguage(C as unknown as Parser.Language);
+  }
+  return parser;
+}
+
+export function lineStartsOf(text: string): number[] {
+  const out = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
+  return out;
+}
+
+/** 1-based line of an offset. */
+export function lineAt(lineStarts: number[], pos: number): number {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid]! <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+const ws = (s: string): string => s.replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
+
+/** `#ifndef _FOO_H`, `#if !defined(_TRACE_X_H) || defined(TRACE_HEADER_MULTI_READ)`: guards, not conditions. */
+function isGuard(cond: string): boolean {
+  if (cond.includes('TRACE_HEADER_MULTI_READ')) return true;
+  return /^!\s*defined\s*\(?\s*_*[A-Za-z0-9_]*_H_*[0-9]*\s*\)?$/.test(cond);
+}
+
+/** Blanks preprocessor directive lines (with their continuations), keeping length and newlines. */
+function blankDirectives(s: string): string {
+  const out = s.split('');
+  let i = 0;
+  while (i < s.length) {
+    let j = i;
+    while (j < s.length && (s[j] === ' ' || s[j] === '\t')) j++;
+    let end = s.indexOf('\n', i);
+    if (end < 0) end = s.length;
+    if (s[j] === '#') {
+      // Continuation lines belong to the directive.
+      while (end < s.length && /\\\s*$/.test(s.slice(i, end))) {
+        const next = s.indexOf('\n', end + 1);
+        i = end + 1;
+        end = next < 0 ? s.length : next;
+      }
+      for (let k = j; k < end; k++) if (out[k] !== '\n') out[k] = ' ';
+    }
+    i = end + 1;
+  }
+  return out.join('');
+}
+
+export function buildFileModel(file: string, raw: string): FileModel {
+  const problems: FileModel['problems'] = [];
+  let stripped: string;
+  try {
+    stripped = stripComments(raw);
+  } catch (e) {
+    if (!(e instanceof CTextError)) throw e;
+    // An unterminated comment runs to the end of the file: C reads the rest as comment too.
+    const at = e.offset;
+    problems.push({ line: lineAt(lineStartsOf(raw), at), message: `${e.message}: the rest of the file is ignored` });
+    stripped = stripComments(raw.slice(0, at)) + raw.slice(at).replace(/[^\n]/g, ' ');
+  }
+  const lineStarts = lineStartsOf(stripped);
+  const tree = getParser().parse(stripped, null, { bufferSize: Math.max(32 * 1024, stripped.length * 2 + 1024) });
+  const directives: Directive[] = [];
+  const branches: BranchRange[] = [];
+  let nextId = 0;
+
+  const visit = (node: Parser.SyntaxNode): void => {
+    switch (node.type) {
+      case 'preproc_def':
+      case 'preproc_function_def': {
+        const name = node.childForFieldName('name')?.text;
+        if (!name) break;
+        const value = node.childForFieldName('value')?.text ?? '';
+        const d: Directive = { kind: 'define', pos: node.startIndex, line: node.startPosition.row + 1, name, body: ws(value) };
+        if (node.type === 'preproc_function_def') {
+          const params: string[] = [];
+          for (const p of node.childForFieldName('parameters')?.namedChildren ?? []) {
+            if (p.type === 'identifier') params.push(p.text);
+          }
+          const ptext = node.childForFieldName('parameters')?.text ?? '';
+          const va = /(\w*)\s*\.\.\.\s*\)$/.exec(ptext);
+          if (va) {
+            if (va[1]) params.pop();
+            d.variadic = va[1] || '__VA_ARGS__';
+          }
+          d.params = params;
+        }
+        directives.push(d);
+        return;
+      }
+      case 'preproc_call': {
+        const dir = node.childForFieldName('directive')?.text;
+        const arg = node.childForFieldName('argument')?.text.trim();
+        if (dir === '#undef' && arg) directives.push({ kind: 'undef', pos: node.startIndex, line: node.startPosition.row + 1, name: arg });
+        return;
+      }
+      case 'preproc_include': {
+        const p = node.childForFieldName('path');
+        if (p) {
+          const relative = p.type === 'string_literal';
+          directives.push({ kind: 'include', pos: node.startIndex, line: node.startPosition.row + 1, path: p.text.slice(1, -1), relative });
+        }
+        return;
+      }
+      case 'preproc_if':
+      case 'preproc_ifdef': {
+        const id = nextId++;
+        let cond: string;
+        if (node.type === 'preproc_if') cond = ws(node.childForFieldName('condition')?.text ?? '?');
+        else {
+          const neg = node.child(0)?.type === '#ifndef';
+          const name = node.childForFieldName('name')?.text ?? '?';
+          cond = neg ? `!defined(${name})` : `defined(${name})`;
+        }
+        const alt = node.childForFieldName('alternative');
+        const thenEnd = alt ? alt.startIndex : node.endIndex;
+        const r: BranchRange = { id, index: 0, start: node.startIndex, end: thenEnd };
+        if (!isGuard(cond)) r.cond = cond;
+        branches.push(r);
+        for (const c of node.namedChildren) if (c !== alt && c !== node.childForFieldName('condition')) visit(c);
+        let prev = [cond];
+        let index = 1;
+        let a = alt;
+        while (a) {
+          const next: Parser.SyntaxNode | null = a.type === 'preproc_else' ? null : a.childForFieldName('alternative');
+          const end = next ? next.startIndex : a.endIndex;
+          const negs = prev.map((c) => `!(${c})`).join(' && ');
+          let bcond: string;
+          if (a.type === 'preproc_else') bcond = negs;
+          else if (a.type === 'preproc_elif') bcond = `${negs} && (${ws(a.childForFieldName('condition')?.text ?? '?')})`;
+          else {
+            const nm = a.childForFieldName('name')?.text ?? '?';
+            bcond = `${negs} && ${a.child(0)?.type === '#elifndef' ? '!' : ''}defined(${nm})`;
+          }
+          const br: BranchRange = { id, index: index++, start: a.startIndex, end };
+          if (!isGuard(cond)) br.cond = bcond;
+          branches.push(br);
+          for (const c of a.namedChildren) if (c !== next && c !== a.childForFieldName('condition')) visit(c);
+          if (a.type === 'preproc_elif') prev = [...prev, ws(a.childForFieldName('condition')?.text ?? '?')];
+          a = next;
+        }
+        return;
+      }
+      default:
+        for (const c of node.namedChildren) visit(c);
+    }
+  };
+  visit(tree.rootNode);
+  directives.sort((a, b) => a.pos - b.pos);
+  branches.sort((a, b) => a.start - b.start || a.id - b.id);
+  return { file, text: blankDirectives(stripped), lineStarts, directives, branches, problems };
+}
+
+/** The branches enclosing `pos`, outermost first. */
+export function branchesAt(model: FileModel, pos: number): BranchRange[] {
+  return model.branches.filter((b) => b.start <= pos && pos < b.end);
+}
