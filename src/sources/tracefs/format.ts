@@ -17,6 +17,8 @@ export interface ParsedFormat {
 
 const FIELD_LINE = /^\s*field:\s*(.+?);\s*offset:\s*(-?\d+);\s*size:\s*(-?\d+);(?:\s*signed:\s*(-?\d+);)?\s*$/;
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Event names are identifiers, but not always C ones (`9p:9p_client_req`, kprobe names with dots). */
+const EVENT_NAME = /^[\w.-]+$/;
 /** Bytes one record may hold at most (a page); anything larger is a corrupt file, not a kernel. */
 const MAX_RECORD_BYTES = 1 << 20;
 
@@ -72,8 +74,27 @@ export function parsePrintFormat(text: string): PrintFormat | undefined {
   if (!lit) return undefined;
   const rest = text.slice(lit.end).trim();
   if (rest === '') return { fmt: lit.text, args: [] };
-  if (!rest.startsWith(',')) return undefined;
-  return { fmt: lit.text, args: splitTopLevel(rest.slice(1)) };
+  if (rest.startsWith(',')) return { fmt: lit.text, args: splitTopLevel(rest.slice(1)) };
+  return parseUnescapedPrintFormat(text);
+}
+
+/**
+ * The kernel prints the format string without re-escaping it, so `"err=\"%s\""` in source reads
+ * `"err="%s""` in tracefs. The string then ends at the first quote after which the rest is an argument list.
+ */
+function parseUnescapedPrintFormat(text: string): PrintFormat | undefined {
+  const start = text.indexOf('"');
+  for (let q = text.indexOf('"', start + 1); q >= 0; q = text.indexOf('"', q + 1)) {
+    const rest = text.slice(q + 1).trim();
+    if (rest === '') return { fmt: text.slice(start + 1, q), args: [] };
+    if (!rest.startsWith(',')) continue;
+    try {
+      return { fmt: text.slice(start + 1, q), args: splitTopLevel(rest.slice(1)) };
+    } catch (e) {
+      if (!(e instanceof CTextError)) throw e;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -94,7 +115,7 @@ export function parseFormat(text: string, file: string): ParsedFormat {
     if (line.trim() === '') continue;
     if (line.startsWith('name:')) {
       name = line.slice(5).trim();
-      if (!IDENT.test(name)) throw new InputError(file, `bad event name '${name}'`, lineNo);
+      if (!EVENT_NAME.test(name)) throw new InputError(file, `bad event name '${name}'`, lineNo);
     } else if (line.startsWith('ID:')) {
       const v = line.slice(3).trim();
       if (!/^\d{1,9}$/.test(v)) throw new InputError(file, `bad event ID '${v}'`, lineNo);

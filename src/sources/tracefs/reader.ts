@@ -89,6 +89,11 @@ function readDirectory(root: string): Map<string, Buffer> {
     if (!sys.isDirectory()) continue;
     const sysDir = path.join(events, sys.name);
     for (const ev of list(sysDir)) {
+      if (ev.isFile() && ev.name === 'format') {
+        // Not where tracefs puts formats; kept so that the snapshot can say it was not read.
+        files.set(`${prefix}/${sys.name}/format`, Buffer.alloc(0));
+        continue;
+      }
       if (!ev.isDirectory()) continue;
       const format = path.join(sysDir, ev.name, 'format');
       let formatStat: fs.Stats | undefined;
@@ -163,7 +168,7 @@ function relativeToCaptureRoot(member: string): string | undefined {
   if (parts[parts.length - 1] === 'VERSION' && parts.length <= 2) return 'VERSION';
   if (i < 0) return undefined;
   const rest = parts.slice(i);
-  const isFormat = rest.length === 4 && rest[3] === 'format';
+  const isFormat = (rest.length === 4 || rest.length === 3) && rest[rest.length - 1] === 'format';
   const isHeader = rest.length === 2 && (rest[1] === 'header_page' || rest[1] === 'header_event');
   return isFormat || isHeader ? rest.join('/') : undefined;
 }
@@ -179,7 +184,11 @@ export function snapshotFromCapture(capture: CaptureFiles): Snapshot {
   const events: EventDef[] = [];
   const commonSets = new Map<string, { fields: Field[]; count: number }>();
   const perEventCommon: Field[][] = [];
-  const keys = [...capture.files.keys()].filter((k) => k.endsWith('/format')).sort();
+  const formatKeys = [...capture.files.keys()].filter((k) => k.endsWith('/format')).sort();
+  const keys = formatKeys.filter((k) => k.split('/').length === 4);
+  const problems = formatKeys
+    .filter((k) => k.split('/').length !== 4)
+    .map((k) => ({ file: k, message: 'a format file outside events/<system>/<event>/: not an event, not read' }));
   if (keys.length === 0) throw new InputError(capture.label, 'no events/<system>/<event>/format files found');
   for (const key of keys) {
     const [, system, dirName] = key.split('/');
@@ -218,6 +227,7 @@ export function snapshotFromCapture(capture: CaptureFiles): Snapshot {
     kernel: { kind: 'tracefs', source: path.basename(capture.label), ...version },
     header,
     events,
+    problems,
   });
 }
 
