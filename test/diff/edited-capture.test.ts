@@ -1,0 +1,158 @@
+/**
+ * Edited copies of the real 6.18.44 capture: each edit is a change a kernel patch could make, and the diff
+ * must report exactly the edits, with the right rule ids and severities, and nothing on untouched events.
+ */
+import { describe, expect, it } from 'vitest';
+import { snapshotFromCapture } from '../../src/sources/tracefs/reader.js';
+import { compareSnapshots } from '../../src/diff/compare.js';
+import { runDiff } from '../../src/engine/run.js';
+import type { CaptureFiles } from '../../src/sources/tracefs/reader.js';
+import { capture618, editFormat } from '../helpers/captures.js';
+
+const line = (decl: string, offset: number, size: number, signed: 0 | 1) =>
+  `\tfield:${decl};\toffset:${offset};\tsize:${size};\tsigned:${signed};`;
+
+function findingsBetween(old: CaptureFiles, neu: CaptureFiles) {
+  return runDiff(compareSnapshots(snapshotFromCapture(old), snapshotFromCapture(neu))).map(
+    (f) => `${f.severity} ${f.rule} ${f.event}${f.field ? `.${f.field}` : ''}`,
+  );
+}
+
+function moveFormat(c: CaptureFiles, from: string, to: string, rename?: [string, string]): void {
+  const key = `events/${from.replace(':', '/')}/format`;
+  let buf = c.files.get(key)!;
+  c.files.delete(key);
+  if (rename) buf = Buffer.from(buf.toString('utf8').replace(`name: ${rename[0]}\n`, `name: ${rename[1]}\n`));
+  c.files.set(`events/${to.replace(':', '/')}/format`, buf);
+}
+
+describe('diff of the real capture against edited copies', () => {
+  it('reports exactly the edits, each with its rule and severity', async () => {
+    const old = await capture618();
+    const neu = await capture618();
+    // The real upstream change (6.8): sched_stat_runtime lost `vruntime`. The old side gets it back.
+    editFormat(old, 'sched:sched_stat_runtime', (t) =>
+      t.replace(line('u64 runtime', 16, 8, 0), `${line('u64 runtime', 16, 8, 0)}\n${line('u64 vruntime', 24, 8, 0)}`),
+    );
+    // Widen a type (last field: nothing moves).
+    editFormat(neu, 'kmem:kmalloc', (t) => t.replace(line('int node', 48, 4, 1), line('long node', 48, 8, 1)));
+    // Grow an array: the two fields behind it move.
+    editFormat(neu, 'sched:sched_switch', (t) =>
+      t
+        .replace(line('char next_comm[16]', 40, 16, 0), line('char next_comm[24]', 40, 24, 0))
+        .replace(line('pid_t next_pid', 56, 4, 1), line('pid_t next_pid', 64, 4, 1))
+        .replace(line('int next_prio', 60, 4, 1), line('int next_prio', 68, 4, 1)),
+    );
+    // Fixed array → __data_loc, and the reverse.
+    editFormat(neu, 'sched:sched_waking', (t) =>
+      t
+        .replace(line('char comm[16]', 8, 16, 0), line('__data_loc char[] comm', 8, 4, 0))
+        .replace(line('pid_t pid', 24, 4, 1), line('pid_t pid', 12, 4, 1))
+        .replace(line('int prio', 28, 4, 1), line('int prio', 16, 4, 1))
+        .replace(line('int target_cpu', 32, 4, 1), line('int target_cpu', 20, 4, 1)),
+    );
+    editFormat(neu, 'sched:sched_process_free', (t) =>
+      t
+        .replace(line('__data_loc char[] comm', 8, 4, 0), line('char comm[16]', 8, 16, 0))
+        .replace(line('pid_t pid', 12, 4, 1), line('pid_t pid', 24, 4, 1))
+        .replace(line('int prio', 16, 4, 1), line('int prio', 28, 4, 1)),
+    );
+    // Same size and sign, another type name; signedness flip; a field renamed in place; a field added.
+    editFormat(neu, 'sched:sched_kthread_stop', (t) => t.replace(line('pid_t pid', 12, 4, 1), line('int pid', 12, 4, 1)));
+    editFormat(neu, 'sched:sched_process_exit', (t) => t.replace(/field:int prio;(\toffset:\d+;\tsize:4;)\tsigned:1;/, 'field:unsigned int prio;$1\tsigned:0;'));
+    editFormat(neu, 'irq:softirq_entry', (t) => t.replace('field:unsigned int vec;', 'field:unsigned int vector;'));
+    editFormat(neu, 'kmem:kfree', (t) => t.replace(line('const void * ptr', 16, 8, 0), `${line('const void * ptr', 16, 8, 0)}\n${line('size_t bytes', 24, 8, 0)}`));
+    // Print format and symbol table.
+    editFormat(neu, 'sched:sched_process_fork', (t) => t.replace('print fmt: "comm=%s', 'print fmt: "parent=%s'));
+    editFormat(neu, 'irq:softirq_raise', (t) => t.replace('{ 0, "HI" }', '{ 0, "HIGH" }'));
+    // Events: dropped, added, renamed, moved to another system.
+    neu.files.delete('events/irq/irq_handler_exit/format');
+    neu.files.set(
+      'events/sched/sched_brand_new/format',
+      Buffer.from('name: sched_brand_new\nID: 9999\nformat:\n' + line('unsigned short common_type', 0, 2, 0) + '\n' +
+        line('unsigned char common_flags', 2, 1, 0) + '\n' + line('unsigned char common_preempt_count', 3, 1, 0) + '\n' +
+        line('int common_pid', 4, 4, 1) + '\n\n' + line('u64 cookie', 8, 8, 0) + '\n\nprint fmt: "cookie=%llu", REC->cookie\n'),
+    );
+    moveFormat(neu, 'timer:timer_start', 'timer:timer_begin', ['timer_start', 'timer_begin']);
+    moveFormat(neu, 'irq:irq_handler_entry', 'hardirq:irq_handler_entry');
+
+    expect(findingsBetween(old, neu).sort()).toEqual(
+      [
+        'error field-removed sched:sched_stat_runtime.vruntime',
+        'error field-size-changed kmem:kmalloc.node',
+        'error field-size-changed sched:sched_switch.next_comm',
+        'warning field-offset-changed sched:sched_switch',
+        'error field-became-dynamic sched:sched_waking.comm',
+        'warning field-offset-changed sched:sched_waking',
+        'error field-became-dynamic sched:sched_process_free.comm',
+        'warning field-offset-changed sched:sched_process_free',
+        'warning field-type-changed sched:sched_kthread_stop.pid',
+        'warning field-signedness-changed sched:sched_process_exit.prio',
+        'error field-renamed irq:softirq_entry.vec',
+        'info field-added kmem:kfree.bytes',
+        'warning print-format-changed sched:sched_process_fork',
+        'warning print-symbols-changed irq:softirq_raise',
+        'error event-removed irq:irq_handler_exit',
+        'info event-added sched:sched_brand_new',
+        'error event-renamed timer:timer_start',
+        'error event-moved-system irq:irq_handler_entry',
+      ].sort(),
+    );
+  });
+
+  it('says once per event how many fields moved, with old and new offsets', async () => {
+    const old = await capture618();
+    const neu = await capture618();
+    editFormat(neu, 'sched:sched_waking', (t) =>
+      t
+        .replace(line('char comm[16]', 8, 16, 0), line('__data_loc char[] comm', 8, 4, 0))
+        .replace(line('pid_t pid', 24, 4, 1), line('pid_t pid', 12, 4, 1))
+        .replace(line('int prio', 28, 4, 1), line('int prio', 16, 4, 1))
+        .replace(line('int target_cpu', 32, 4, 1), line('int target_cpu', 20, 4, 1)),
+    );
+    const moved = runDiff(compareSnapshots(snapshotFromCapture(old), snapshotFromCapture(neu))).find((f) => f.rule === 'field-offset-changed')!;
+    expect(moved.message).toBe("3 fields moved (first 'pid': offset 24 → 12)");
+    expect(moved.old).toEqual({ pid: 24, prio: 28, target_cpu: 32 });
+    expect(moved.new).toEqual({ pid: 12, prio: 16, target_cpu: 20 });
+  });
+
+  it('finds nothing when only event IDs change (IDs differ between boots)', async () => {
+    const old = await capture618();
+    const neu = await capture618();
+    for (const [k, buf] of neu.files) {
+      if (!k.endsWith('/format')) continue;
+      neu.files.set(k, Buffer.from(buf.toString('utf8').replace(/^ID: (\d+)$/m, (_m, id: string) => `ID: ${Number(id) + 1000}`)));
+    }
+    const a = snapshotFromCapture(old);
+    const b = snapshotFromCapture(neu);
+    expect(a.events[0]!.id).not.toBe(b.events[0]!.id);
+    expect(runDiff(compareSnapshots(a, b))).toEqual([]);
+  });
+
+  it('reports RT-style common fields once, not once per event', async () => {
+    const old = await capture618();
+    const neu = await capture618();
+    // PREEMPT_RT kernels add common fields; every payload field moves back by the same amount.
+    for (const [k, buf] of neu.files) {
+      if (!k.endsWith('/format')) continue;
+      const text = buf
+        .toString('utf8')
+        .replace(/^\tfield:(?!.*common_)(.*?);\toffset:(\d+);/gm, (_m, decl: string, off: string) => `\tfield:${decl};\toffset:${Number(off) + 8};`)
+        .replace(
+          line('int common_pid', 4, 4, 1),
+          `${line('int common_pid', 4, 4, 1)}\n${line('unsigned char common_migrate_disable', 8, 1, 0)}\n${line('unsigned char common_preempt_lazy_count', 9, 1, 0)}`,
+        );
+      neu.files.set(k, Buffer.from(text));
+    }
+    const findings = runDiff(compareSnapshots(snapshotFromCapture(old), snapshotFromCapture(neu)));
+    expect(findings.map((f) => `${f.severity} ${f.rule} ${f.event}`)).toEqual(['warning common-fields-changed *']);
+    expect(findings[0]!.message).toBe(
+      'common header changed for every event: added unsigned char common_migrate_disable @8 (1), unsigned char common_preempt_lazy_count @9 (1)',
+    );
+  });
+
+  it('finds nothing between a capture and itself', async () => {
+    const a = snapshotFromCapture(await capture618());
+    expect(runDiff(compareSnapshots(a, a))).toEqual([]);
+  });
+});
