@@ -26,12 +26,16 @@ const rule: DriftRule = {
       if (moved.length === 0) continue;
       const first = moved[0]!;
       const loc = fieldLocation(p.new, p.new.fields.find((f) => f.name === first.name));
+      // When the payload itself starts elsewhere (the common header changed), say where the field sits
+      // within the payload too, or `offset 16 → 16` would read as no move at all.
+      const how =
+        oldBase === newBase
+          ? `offset ${first.from} → ${first.to}`
+          : `payload offset +${first.from - oldBase} → +${first.to - newBase}, record offset ${first.from} → ${first.to}`;
       emit({
         event: eventKey(p.new),
         message:
-          moved.length === 1
-            ? `field '${first.name}' moved: offset ${first.from} → ${first.to}`
-            : `${moved.length} fields moved (first '${first.name}': offset ${first.from} → ${first.to})`,
+          moved.length === 1 ? `field '${first.name}' moved: ${how}` : `${moved.length} fields moved (first '${first.name}': ${how})`,
         old: Object.fromEntries(moved.map((m) => [m.name, m.from])),
         new: Object.fromEntries(moved.map((m) => [m.name, m.to])),
         ...(loc ? { location: loc } : {}),

@@ -1,0 +1,22 @@
+import rule from '../../rules/field-became-dynamic.js';
+import { edit, real, ruleTester } from './tester.js';
+
+const free = real('sched:sched_process_free'); // `__data_loc char[] comm` in 6.18
+const fixed = edit(free, (e) => Object.assign(e.fields[0]!, { array: 16, size: 16, dynamic: undefined }));
+delete fixed.fields[0]!.dynamic;
+
+ruleTester(rule, {
+  valid: [
+    { name: 'no change', old: [free], new: [free] },
+    { name: 'still a fixed array', old: [fixed], new: [fixed] },
+  ],
+  invalid: [
+    {
+      name: 'char comm[16] → __data_loc char[] comm (the real 6.10 change to sched events)',
+      old: [fixed],
+      new: [free],
+      findings: [{ field: 'comm', message: "field 'comm' became dynamic: char comm[16] → __data_loc char[] comm (the record now holds an offset/length word)" }],
+    },
+    { name: 'and back', old: [free], new: [fixed], findings: [{ field: 'comm', message: "field 'comm' is no longer dynamic: __data_loc char[] comm → char comm[16]" }] },
+  ],
+});
