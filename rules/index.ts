@@ -18,6 +18,17 @@ import printSymbolsChanged from './print-symbols-changed.js';
 import protoChanged from './proto-changed.js';
 import commonFieldsChanged from './common-fields-changed.js';
 import conditionChanged from './condition-changed.js';
+import hardcodedField from './hardcoded-field.js';
+import unassignedField from './unassigned-field.js';
+import printUnknownField from './print-unknown-field.js';
+import unprintedField from './unprinted-field.js';
+import unusedTracepoint from './unused-tracepoint.js';
+import pointerField from './pointer-field.js';
+import printDeref from './print-deref.js';
+import layoutHoles from './layout-holes.js';
+import largeArray from './large-array.js';
+import duplicateEventBody from './duplicate-event-body.js';
+import abiPolicy from './abi-policy.js';
 
 export const RULES: readonly Rule[] = [
   eventRemoved,
@@ -38,6 +49,17 @@ export const RULES: readonly Rule[] = [
   protoChanged,
   commonFieldsChanged,
   conditionChanged,
+  hardcodedField,
+  unassignedField,
+  printUnknownField,
+  unprintedField,
+  unusedTracepoint,
+  pointerField,
+  printDeref,
+  layoutHoles,
+  largeArray,
+  duplicateEventBody,
+  abiPolicy,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -10,6 +10,7 @@ import { diffCommand } from './commands/diff.js';
 import { extractCommand } from './commands/extract.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { rulesCommand } from './commands/rules.js';
+import { lintCommand } from './commands/lint.js';
 
 export type { Io } from './context.js';
 
@@ -23,6 +24,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command(diffCommand(io, result))
     .command(extractCommand(io, result))
     .command(snapshotCommand(io, result))
+    .command(lintCommand(io, result))
     .command(rulesCommand(io, result))
     .demandCommand(1, 'name a command')
     .strict()

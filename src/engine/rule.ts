@@ -48,6 +48,8 @@ export interface AuditContext {
   isChange: boolean;
   /** All events of the snapshot (for cross-event rules such as duplicate-event-body). */
   all: EventDef[];
+  /** In a diff or patch check: the events the change adds (not only changes). */
+  added?: EventDef[];
 }
 
 export interface AuditRule {

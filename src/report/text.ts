@@ -63,6 +63,12 @@ export function renderText(report: ReportData, opts: RenderOptions): string {
     if (report.problems.length > 50) lines.push(`  … ${report.problems.length - 50} more (see --format json)`);
     lines.push('');
   }
+  const byRule = new Map<string, number>();
+  for (const f of shown) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
+  if (byRule.size > 1) {
+    const rows = [...byRule.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    lines.push(c.dim(`by rule: ${rows.map(([r, n]) => `${r} ${n}`).join(', ')}`));
+  }
   const s = report.summary;
   const suppressed = report.findings.length - shown.length;
   const total = s.error + s.warning + s.info;

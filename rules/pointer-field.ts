@@ -1,0 +1,46 @@
+import type { AuditRule } from '../src/engine/rule.js';
+import { eventKey } from '../src/model/snapshot.js';
+import { fieldLocation } from '../src/diff/compare.js';
+import { conversionArgs, fieldsReadBy, isPointerType } from '../src/audit/print-refs.js';
+
+/** Conversions that print an address as a plain number, bypassing %p's hashing. */
+const UNHASHED = /^%(?:px|l?l?[xXud]|z[xXud])$/;
+
+const rule: AuditRule = {
+  meta: {
+    id: 'pointer-field',
+    category: 'audit',
+    severity: 'info',
+    description: 'A field stores a raw kernel address (info), or TP_printk prints one unhashed with %px or as an integer (warning): an address leak past %p hashing.',
+  },
+  check(ctx, emit) {
+    for (const ev of ctx.events) {
+      if (ev.kind === 'tracepoint') continue;
+      const unhashed = new Map<string, string>();
+      for (const { spec, arg } of conversionArgs(ev)) {
+        if (arg === undefined || !UNHASHED.test(spec)) continue;
+        for (const name of fieldsReadBy(arg)) {
+          const f = ev.fields.find((x) => x.name === name);
+          // %px of anything, or an integer conversion of a pointer-typed field (usually through a cast).
+          if (spec === '%px' || (f && isPointerType(f.type) && !f.dynamic)) unhashed.set(name, spec);
+        }
+      }
+      for (const f of ev.fields) {
+        const spec = unhashed.get(f.name);
+        if (!spec && !(isPointerType(f.type) && !f.dynamic && f.array === undefined)) continue;
+        const loc = fieldLocation(ev, f);
+        emit({
+          event: eventKey(ev),
+          field: f.name,
+          message: spec
+            ? `TP_printk prints '${f.name}' with ${spec}: the address is not hashed`
+            : `field '${f.name}' stores a raw kernel address (${f.type}); readers of the raw buffer see it unhashed`,
+          ...(spec ? { severity: 'warning' as const } : {}),
+          ...(loc ? { location: loc } : {}),
+          ...(ev.class ? { class: ev.class } : {}),
+        });
+      }
+    }
+  },
+};
+export default rule;
