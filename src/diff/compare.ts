@@ -111,10 +111,10 @@ function pairEvents(old: EventDef, neu: EventDef, relation: EventRelation): Even
   return { old, new: neu, relation, fields: matchFields(old.fields, neu.fields) };
 }
 
-function groupByKey(events: EventDef[]): Map<string, EventDef[]> {
+function groupBy(events: EventDef[], key: (e: EventDef) => string): Map<string, EventDef[]> {
   const m = new Map<string, EventDef[]>();
   for (const e of events) {
-    const k = eventKey(e);
+    const k = key(e);
     const list = m.get(k);
     if (list) list.push(e);
     else m.set(k, [e]);
@@ -142,8 +142,8 @@ export function compareSnapshots(old: Snapshot, neu: Snapshot): Comparison {
   const oldEvents = old.events.filter(visible);
   const newEvents = neu.events.filter(visible);
 
-  const oldByKey = groupByKey(oldEvents);
-  const newByKey = groupByKey(newEvents);
+  const oldByKey = groupBy(oldEvents, eventKey);
+  const newByKey = groupBy(newEvents, eventKey);
   const pairs: EventPair[] = [];
   let removed: EventDef[] = [];
   let added: EventDef[] = [];
@@ -199,8 +199,8 @@ export function compareSnapshots(old: Snapshot, neu: Snapshot): Comparison {
 }
 
 function uniquePairs(olds: EventDef[], news: EventDef[], key: (e: EventDef) => string): [EventDef, EventDef][] {
-  const o = groupByKey2(olds, key);
-  const n = groupByKey2(news, key);
+  const o = groupBy(olds, key);
+  const n = groupBy(news, key);
   const out: [EventDef, EventDef][] = [];
   for (const [k, list] of o) {
     const other = n.get(k);
@@ -209,14 +209,6 @@ function uniquePairs(olds: EventDef[], news: EventDef[], key: (e: EventDef) => s
   return out;
 }
 
-function groupByKey2(events: EventDef[], key: (e: EventDef) => string): Map<string, EventDef[]> {
-  const m = new Map<string, EventDef[]>();
-  for (const e of events) {
-    const k = key(e);
-    m.set(k, [...(m.get(k) ?? []), e]);
-  }
-  return m;
-}
 
 /** Event pairs whose field lists both mean something (a bare tracepoint has none to compare). */
 export function pairsWithFields(cmp: Comparison): EventPair[] {
