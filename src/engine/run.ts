@@ -4,6 +4,7 @@
  */
 import type { Comparison } from '../diff/compare.js';
 import type { EventDef } from '../model/snapshot.js';
+import { eventKey } from '../model/snapshot.js';
 import { RULES } from '../../rules/index.js';
 import { type AuditContext, type Report, type Rule, isDriftRule } from './rule.js';
 import { type EngineConfig, EMPTY_CONFIG, eventPatternMatches } from './config.js';
@@ -75,22 +76,32 @@ export interface RunOptions {
 }
 
 /** Events the new side adds or changes: what audit rules look at in a diff. */
-export function changedEvents(cmp: Comparison): EventDef[] {
-  const sig = (e: EventDef): string => JSON.stringify([e.fields, e.print ?? null, e.assign ?? null, e.proto ?? null]);
-  return [...cmp.added, ...cmp.pairs.filter((p) => sig(p.old) !== sig(p.new)).map((p) => p.new)];
+/**
+ * Events the new side adds or changes: what audit rules look at in a diff. "Changed" means a drift rule
+ * reported something about the event itself (with whatever severity, even one configured off); a change
+ * of the common header alone moves every offset but changes no event, so it does not make all of them audited.
+ */
+export function changedEvents(cmp: Comparison, driftReports: Report[]): EventDef[] {
+  const touched = new Set<string>();
+  for (const r of driftReports) for (const k of r.events ?? [r.event]) touched.add(k);
+  const changed = cmp.pairs.filter((p) => touched.has(eventKey(p.new)) || touched.has(eventKey(p.old))).map((p) => p.new);
+  return [...cmp.added, ...changed];
 }
 
 export function runDiff(cmp: Comparison, opts: RunOptions = {}): Finding[] {
   const config = opts.config ?? EMPTY_CONFIG;
   const rules = opts.rules ?? RULES;
   const findings: Finding[] = [];
+  const driftReports: Report[] = [];
   for (const rule of rules) {
     const options = config.rules[rule.meta.id]?.options ?? {};
     if (isDriftRule(rule)) {
-      findings.push(...toFindings(rule, collect((emit) => rule.check(cmp, emit, options)), config));
+      const reports = collect((emit) => rule.check(cmp, emit, options));
+      driftReports.push(...reports);
+      findings.push(...toFindings(rule, reports, config));
     }
   }
-  const audited = changedEvents(cmp);
+  const audited = changedEvents(cmp, driftReports);
   if (audited.length > 0) {
     findings.push(
       ...runAudit({ snapshot: cmp.new, events: audited, all: cmp.new.events, added: cmp.added, isChange: true }, { config, rules }),

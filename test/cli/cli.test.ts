@@ -29,7 +29,14 @@ beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tpdrift-cli-'));
   // One error (a field removed), one warning (a print format), nothing else.
   const wakeup = path.join(edited, 'events/sched/sched_wakeup/format');
-  fs.writeFileSync(wakeup, fs.readFileSync(wakeup, 'utf8').replace(/^\tfield:int prio;.*\n/m, '').replace('target_cpu;\toffset:32;', 'target_cpu;\toffset:28;'));
+  fs.writeFileSync(
+    wakeup,
+    fs
+      .readFileSync(wakeup, 'utf8')
+      .replace(/^\tfield:int prio;.*\n/m, '')
+      .replace('target_cpu;\toffset:32;', 'target_cpu;\toffset:28;')
+      .replace(/^print fmt: .*$/m, 'print fmt: "comm=%s pid=%d target_cpu=%03d", REC->comm, REC->pid, REC->target_cpu'),
+  );
   const fork = path.join(edited, 'events/sched/sched_process_fork/format');
   fs.writeFileSync(fork, fs.readFileSync(fork, 'utf8').replace('print fmt: "comm=', 'print fmt: "parent='));
 });
@@ -46,11 +53,12 @@ describe('tpdrift diff', () => {
     expect(Object.keys(out)).toEqual(['tool', 'old', 'new', 'findings', 'summary']);
     expect(out.tool).toEqual({ name: 'tpdrift', version: '0.1.0' });
     expect(out.old).toEqual({ label: orig, kind: 'tracefs', events: 2323, release: '6.18.44', arch: 'x86_64' });
-    expect(out.summary).toEqual({ error: 1, warning: 2, info: 0 });
+    expect(out.summary).toEqual({ error: 1, warning: 3, info: 0 });
     expect(out.findings.map((f: { rule: string; event: string }) => `${f.rule} ${f.event}`)).toEqual([
       'field-removed sched:sched_wakeup',
       'print-format-changed sched:sched_process_fork',
       'field-offset-changed sched:sched_wakeup',
+      'print-format-changed sched:sched_wakeup',
     ]);
     expect(out.findings[0]).toEqual({
       rule: 'field-removed',
@@ -66,6 +74,7 @@ describe('tpdrift diff', () => {
     expect((await run(['diff', orig, edited, '--fail-on', 'none'])).code).toBe(0);
     expect((await run(['diff', orig, edited, '--rule', 'field-removed=off'])).code).toBe(0);
     expect((await run(['diff', orig, edited, '--rule', 'field-removed=off', '--fail-on', 'warning'])).code).toBe(1);
+    expect((await run(['diff', orig, edited, '--rule', 'field-removed=info', '--fail-on', 'warning', '--rule', 'print-format-changed=off', '--rule', 'field-offset-changed=off'])).code).toBe(0);
     expect((await run(['diff', orig, edited, '--rule', 'print-format-changed=error', '--rule', 'field-removed=info', '--rule', 'field-offset-changed=off'])).code).toBe(1);
     expect((await run(['diff', orig, orig, '--fail-on', 'info'])).code).toBe(0);
   });
@@ -73,9 +82,9 @@ describe('tpdrift diff', () => {
   it('prints a text report for people: grouped by severity, old → new, a summary line', async () => {
     const r = await run(['diff', orig, edited]);
     expect(r.stdout).toContain('ERROR (1)\n  sched:sched_wakeup\n    field-removed  field \'prio\' removed\n');
-    expect(r.stdout).toContain("WARNING (2)");
+    expect(r.stdout).toContain('WARNING (3)');
     expect(r.stdout).toContain('      comm=%s pid=%d child_comm=%s child_pid=%d → parent=%s pid=%d child_comm=%s child_pid=%d');
-    expect(r.stdout.trimEnd().split('\n').pop()).toBe('1 error, 2 warnings, 0 info');
+    expect(r.stdout.trimEnd().split('\n').pop()).toBe('1 error, 3 warnings, 0 info');
     expect(r.stdout).not.toMatch(/\x1b\[/); // no colour when not a terminal
     expect((await run(['diff', orig, edited], { FORCE_COLOR: '1' })).stdout).toMatch(/\x1b\[/);
     expect((await run(['diff', orig, edited, '--no-color'], { FORCE_COLOR: '1' })).stdout).not.toMatch(/\x1b\[/);

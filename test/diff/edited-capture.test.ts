@@ -8,12 +8,16 @@ import { compareSnapshots } from '../../src/diff/compare.js';
 import { runDiff } from '../../src/engine/run.js';
 import type { CaptureFiles } from '../../src/sources/tracefs/reader.js';
 import { capture618, editFormat } from '../helpers/captures.js';
+import { RULES } from '../../rules/index.js';
+import { isDriftRule } from '../../src/engine/rule.js';
+
+const DRIFT = RULES.filter(isDriftRule);
 
 const line = (decl: string, offset: number, size: number, signed: 0 | 1) =>
   `\tfield:${decl};\toffset:${offset};\tsize:${size};\tsigned:${signed};`;
 
-function findingsBetween(old: CaptureFiles, neu: CaptureFiles) {
-  return runDiff(compareSnapshots(snapshotFromCapture(old), snapshotFromCapture(neu))).map(
+function findingsBetween(old: CaptureFiles, neu: CaptureFiles, rules = DRIFT) {
+  return runDiff(compareSnapshots(snapshotFromCapture(old), snapshotFromCapture(neu)), { rules }).map(
     (f) => `${f.severity} ${f.rule} ${f.event}${f.field ? `.${f.field}` : ''}`,
   );
 }
@@ -98,6 +102,21 @@ describe('diff of the real capture against edited copies', () => {
         'error event-moved-system irq:irq_handler_entry',
       ].sort(),
     );
+  });
+
+  it('runs the audit rules on what the new side adds or changes, and only on that', async () => {
+    const old = await capture618();
+    const neu = await capture618();
+    // A rename that forgets the print format, and a new field nobody prints: the audit sees both.
+    editFormat(neu, 'irq:softirq_entry', (t) => t.replace('field:unsigned int vec;', 'field:unsigned int vector;'));
+    editFormat(neu, 'kmem:kfree', (t) => t.replace('\tfield:const void * ptr;\toffset:16;\tsize:8;\tsigned:0;', '\tfield:const void * ptr;\toffset:16;\tsize:8;\tsigned:0;\n\tfield:size_t bytes;\toffset:24;\tsize:8;\tsigned:0;'));
+    const audit = findingsBetween(old, neu, RULES).filter((f) => !/ field-(renamed|added) /.test(f));
+    expect(audit.sort()).toEqual([
+      'error print-unknown-field irq:softirq_entry.vec',
+      'info pointer-field kmem:kfree.ptr',
+      'info unprinted-field irq:softirq_entry.vector',
+      'info unprinted-field kmem:kfree.bytes',
+    ]);
   });
 
   it('says once per event how many fields moved, with old and new offsets', async () => {
