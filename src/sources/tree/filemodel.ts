@@ -94,7 +94,8 @@ function blankDirectives(s: string): string {
     }
     i = end + 1;
   }
-  return out.join('');
+  // A stray line continuation outside a directive (inside a macro invocation) is just a space.
+  return out.join('').replace(/\\(?=\r?\n)/g, ' ');
 }
 
 export function buildFileModel(file: string, raw: string): FileModel {

@@ -1,0 +1,472 @@
+/**
+ * Reading the definitions of one trace header (and the headers it includes by relative path): walks the
+ * top-level statements in file order, applies #define/#undef/#include as they come, expands local helper
+ * macros, and turns every definition macro into a raw definition. Layout and class resolution happen
+ * later, once the whole tree is known (see ./tree.ts).
+ */
+import path from 'node:path';
+import type { ProtoArg, PrintFormat } from '../../model/snapshot.js';
+import { CTextError, matchingBracket, readStringLiterals, scanTopLevel, splitTopLevel } from '../../util/ctext.js';
+import { type BranchRef, type FileModel, branchesAt, lineAt } from './filemodel.js';
+import { ExpansionLimit, type MacroDef, expandMacros } from './macros.js';
+import { FIELD_MACROS, type FieldSpec } from './layout.js';
+
+export interface RawProblem {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+/** A DECLARE_EVENT_CLASS body (or a TRACE_EVENT's own body). */
+export interface ClassBody {
+  name: string;
+  file: string;
+  line: number;
+  proto?: ProtoArg[];
+  fields: FieldSpec[];
+  fieldProblems: string[];
+  assign: Record<string, string>;
+  print?: PrintFormat;
+}
+
+export interface RawEvent {
+  system: string;
+  name: string;
+  kind: 'event' | 'tracepoint';
+  file: string;
+  line: number;
+  condition?: string;
+  /** The class name (DEFINE_EVENT*) or the event's own body (TRACE_EVENT*). */
+  className?: string;
+  body?: ClassBody;
+  proto?: ProtoArg[];
+  print?: PrintFormat;
+  /** Classes visible where the event was defined (same compilation unit). */
+  unit: Map<string, ClassBody>;
+}
+
+export interface ExtractResult {
+  events: RawEvent[];
+  classes: ClassBody[];
+  problems: RawProblem[];
+  /** Files read as part of this unit (the header and what it includes). */
+  files: string[];
+}
+
+interface LiveDef extends MacroDef {
+  path: BranchRef[];
+  cond: string[];
+}
+
+/** Names that are the tracing machinery's own: never expanded as local macros. */
+const RESERVED = new Set([
+  'TRACE_SYSTEM', 'TRACE_SYSTEM_VAR', 'TRACE_INCLUDE_FILE', 'TRACE_INCLUDE_PATH', 'TRACE_CUSTOM_SYSTEM',
+  'TP_PROTO', 'TP_ARGS', 'TP_STRUCT__entry', 'TP_fast_assign', 'TP_printk', 'TP_CONDITION', 'TP_perf_assign',
+  'TRACE_EVENT', 'TRACE_EVENT_CONDITION', 'TRACE_EVENT_FN', 'TRACE_EVENT_FN_COND', 'DECLARE_EVENT_CLASS',
+  'DEFINE_EVENT', 'DEFINE_EVENT_PRINT', 'DEFINE_EVENT_CONDITION', 'DEFINE_EVENT_FN', 'DEFINE_EVENT_NOP',
+  'TRACE_EVENT_NOP', 'DECLARE_TRACE', 'DECLARE_TRACE_CONDITION', 'DECLARE_TRACE_WRITABLE', 'DECLARE_TRACE_EVENT',
+  'DECLARE_TRACE_EVENT_CONDITION', 'DEFINE_EVENT_WRITABLE', 'DECLARE_EVENT_CLASS_WRITABLE',
+  'TRACE_EVENT_FLAGS', 'TRACE_EVENT_PERF_PERM', 'TRACE_CUSTOM_EVENT', 'DECLARE_CUSTOM_EVENT_CLASS',
+  'DEFINE_CUSTOM_EVENT', 'TRACE_DEFINE_ENUM', 'TRACE_DEFINE_SIZEOF', ...FIELD_MACROS,
+]);
+
+/** Forms that define nothing a snapshot records (attributes, enum exports, declarations). */
+const IGNORED_FORMS = new Set([
+  'TRACE_EVENT_FLAGS', 'TRACE_EVENT_PERF_PERM', 'TRACE_DEFINE_ENUM', 'TRACE_DEFINE_SIZEOF', 'DECLARE_TRACEPOINT',
+  'DEFINE_EVENT_NOP', 'TRACE_EVENT_NOP', 'DECLARE_EVENT_CLASS_NOP', 'DECLARE_EVENT_NOP',
+  'EXPORT_TRACEPOINT_SYMBOL', 'EXPORT_TRACEPOINT_SYMBOL_GPL',
+]);
+
+/** Argument positions of each definition form. */
+interface Form {
+  kind: 'event' | 'class' | 'define' | 'tracepoint';
+  /** index of name; for 'define': template at 0, name at 1. */
+  proto: number;
+  struct?: number;
+  assign?: number;
+  print?: number;
+  min: number;
+}
+const FORMS: Record<string, Form> = {
+  TRACE_EVENT: { kind: 'event', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
+  TRACE_EVENT_CONDITION: { kind: 'event', proto: 1, struct: 4, assign: 5, print: 6, min: 7 },
+  TRACE_EVENT_FN: { kind: 'event', proto: 1, struct: 3, assign: 4, print: 5, min: 8 },
+  TRACE_EVENT_FN_COND: { kind: 'event', proto: 1, struct: 4, assign: 5, print: 6, min: 9 },
+  TRACE_CUSTOM_EVENT: { kind: 'event', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
+  DECLARE_EVENT_CLASS: { kind: 'class', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
+  DECLARE_CUSTOM_EVENT_CLASS: { kind: 'class', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
+  DECLARE_EVENT_CLASS_WRITABLE: { kind: 'class', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
+  DEFINE_EVENT: { kind: 'define', proto: 2, min: 4 },
+  DEFINE_CUSTOM_EVENT: { kind: 'define', proto: 2, min: 4 },
+  DEFINE_EVENT_FN: { kind: 'define', proto: 2, min: 6 },
+  DEFINE_EVENT_CONDITION: { kind: 'define', proto: 2, min: 5 },
+  DEFINE_EVENT_WRITABLE: { kind: 'define', proto: 2, min: 5 },
+  DEFINE_EVENT_PRINT: { kind: 'define', proto: 2, print: 4, min: 5 },
+  DECLARE_TRACE: { kind: 'tracepoint', proto: 1, min: 3 },
+  DECLARE_TRACE_CONDITION: { kind: 'tracepoint', proto: 1, min: 4 },
+  DECLARE_TRACE_WRITABLE: { kind: 'tracepoint', proto: 1, min: 4 },
+  // 6.14+: a bare tracepoint that also gets a tracefs interface is still declared this way.
+  DECLARE_TRACE_EVENT: { kind: 'tracepoint', proto: 1, min: 3 },
+  DECLARE_TRACE_EVENT_CONDITION: { kind: 'tracepoint', proto: 1, min: 4 },
+};
+
+export const KNOWN_FORMS = new Set([...Object.keys(FORMS), ...IGNORED_FORMS]);
+
+/** Top-level names that look like trace definitions; unknown ones are reported, not dropped. */
+const TRACE_LIKE = /(^|_)(TRACE|EVENT|TRACEPOINT)(_|$)/;
+
+const ws = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+/** `TP_PROTO(x)` → `x`; text that is not wrapped in `name(...)` is returned as is. */
+export function unwrap(arg: string, names?: string[]): string {
+  const m = /^\s*([A-Za-z_]\w*)\s*\(/.exec(arg);
+  if (!m || (names && !names.includes(m[1]!))) return arg.trim();
+  const open = m[0].length - 1;
+  try {
+    if (matchingBracket(arg, open) === arg.trimEnd().length - 1) return arg.slice(open + 1, arg.trimEnd().length - 1).trim();
+  } catch {
+    /* not wrapped */
+  }
+  return arg.trim();
+}
+
+export function parseProto(text: string): ProtoArg[] {
+  const inner = unwrap(text, ['TP_PROTO', 'PARAMS']);
+  if (inner === '' || inner === 'void') return [];
+  return splitTopLevel(inner).map((p) => {
+    const m = /^(.*?)([A-Za-z_]\w*)\s*((?:\[[^\]]*\]\s*)*)$/s.exec(p);
+    if (!m || m[1]!.trim() === '') return { type: ws(p), name: '' };
+    return { type: ws(m[1]! + (m[3] ? ' ' + m[3] : '')), name: m[2]! };
+  });
+}
+
+const CONST_VALUE = /^(?:-?\s*(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*|true|false|NULL|'(?:\\.|[^'])')$/;
+
+export function parseAssign(text: string): Record<string, string> {
+  const inner = unwrap(text, ['TP_fast_assign']);
+  const seen = new Map<string, Set<string>>();
+  for (const m of inner.matchAll(/__entry\s*->\s*(\w+)\s*(=|\+=|-=|\|=|&=|\+\+|--)\s*([^;]*);/g)) {
+    const v = m[2] === '=' ? ws(m[3]!) : '?';
+    const s = seen.get(m[1]!) ?? new Set();
+    s.add(CONST_VALUE.test(v) ? v : '?');
+    seen.set(m[1]!, s);
+  }
+  // Stores through other forms (memcpy(__entry->x, ...), __assign_str(x), &__entry->x) make it non-constant.
+  for (const m of inner.matchAll(/(?:&\s*__entry\s*->\s*|__entry\s*->\s*)(\w+)(?!\s*(?:=[^=]|\+=|-=))/g)) {
+    if (/&\s*__entry|\(\s*__entry/.test(inner.slice(Math.max(0, m.index - 2), m.index + 9))) seen.get(m[1]!)?.add('?');
+  }
+  const out: Record<string, string> = {};
+  for (const [k, vs] of seen) if (vs.size === 1 && !vs.has('?')) out[k] = [...vs][0]!;
+  return out;
+}
+
+export function parsePrint(text: string): PrintFormat | undefined {
+  const inner = unwrap(text, ['TP_printk']);
+  const lit = readStringLiterals(inner, 0);
+  if (!lit) return undefined;
+  const rest = inner.slice(lit.end).trim();
+  const args = rest.startsWith(',') ? splitTopLevel(rest.slice(1)) : [];
+  return { fmt: lit.text, args: args.map((a) => ws(a.replace(/__entry\s*->\s*/g, 'REC->'))) };
+}
+
+/** Field macro invocations in a TP_STRUCT__entry body. */
+export function parseFieldList(text: string, firstLine: number): { fields: FieldSpec[]; problems: string[] } {
+  const inner = unwrap(text, ['TP_STRUCT__entry']);
+  const fields: FieldSpec[] = [];
+  const problems: string[] = [];
+  let i = 0;
+  let line = firstLine;
+  const re = /[A-Za-z_]\w*/y;
+  while (i < inner.length) {
+    const c = inner[i]!;
+    if (c === '\n') line++;
+    if (/[\s;,]/.test(c)) {
+      i++;
+      continue;
+    }
+    re.lastIndex = i;
+    const m = re.exec(inner);
+    if (!m) {
+      problems.push(`unexpected '${c}' in TP_STRUCT__entry`);
+      break;
+    }
+    let k = i + m[0].length;
+    while (k < inner.length && /\s/.test(inner[k]!)) k++;
+    if (inner[k] !== '(') {
+      problems.push(`'${m[0]}' in TP_STRUCT__entry is not a field macro`);
+      i = k;
+      continue;
+    }
+    const close = matchingBracket(inner, k);
+    const args = splitTopLevel(inner.slice(k + 1, close));
+    if (!FIELD_MACROS.has(m[0])) problems.push(`unknown field macro ${m[0]}`);
+    else fields.push({ macro: m[0], args, line });
+    line += (inner.slice(i, close + 1).match(/\n/g) ?? []).length;
+    i = close + 1;
+  }
+  return { fields, problems };
+}
+
+export interface TreeAccess {
+  /** Reads a file of the tree (relative path) or returns undefined. */
+  model(rel: string): FileModel | undefined;
+}
+
+/**
+ * Extracts one header as a compilation unit. `system` is the TRACE_SYSTEM in force before it (none for a
+ * top-level header).
+ */
+export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
+  const res: ExtractResult = { events: [], classes: [], problems: [], files: [] };
+  const unit = new Map<string, ClassBody>();
+  const live = new Map<string, LiveDef[]>();
+  let system: string | undefined;
+  let customSystem: string | undefined;
+  const stack: string[] = [];
+
+  const exclusive = (a: BranchRef[], b: BranchRef[]): boolean => a.some((x) => b.some((y) => x.id === y.id && x.index !== y.index));
+
+  const lookupLast = (name: string): MacroDef | undefined => {
+    if (RESERVED.has(name)) return undefined;
+    const defs = live.get(name);
+    return defs?.[defs.length - 1];
+  };
+
+  const condOf = (model: FileModel, pos: number, prefix: string[]): string[] => [
+    ...prefix,
+    ...branchesAt(model, pos).flatMap((b) => (b.cond ? [b.cond] : [])),
+  ];
+
+  const applyDirective = (model: FileModel, d: FileModel['directives'][number], prefix: string[]): void => {
+    if (d.kind === 'define') {
+      if (d.name === 'TRACE_SYSTEM') system = d.body.replace(/^"|"$/g, '');
+      if (d.name === 'TRACE_CUSTOM_SYSTEM') customSystem = d.body.replace(/^"|"$/g, '');
+      const branches = branchesAt(model, d.pos);
+      const path = branches.map((b) => ({ id: b.id, index: b.index, file: model.file }));
+      const def: LiveDef = { name: d.name, body: d.body, path: path.map((p) => ({ id: hashId(p.file, p.id), index: p.index })), cond: condOf(model, d.pos, prefix) };
+      if (d.params) def.params = d.params;
+      if (d.variadic) def.variadic = d.variadic;
+      const prev = live.get(d.name) ?? [];
+      const keep = prev.filter((p) => exclusive(p.path, def.path));
+      live.set(d.name, [...keep, def]);
+    } else if (d.kind === 'undef') {
+      live.delete(d.name);
+    } else if (d.kind === 'include' && (d.relative || d.path.startsWith('trace/misc/'))) {
+      // Relative includes, and the print helpers of include/trace/misc/ that trace headers pull in.
+      const rel = d.relative ? path.posix.normalize(path.posix.join(path.posix.dirname(model.file), d.path)) : `include/${d.path}`;
+      if (rel.startsWith('..') || stack.includes(rel)) return;
+      const inc = tree.model(rel);
+      if (!inc) return;
+      runFile(inc, condOf(model, d.pos, prefix));
+    }
+  };
+
+  const problem = (file: string, line: number | undefined, message: string): void => {
+    const p: RawProblem = { file, message };
+    if (line !== undefined) p.line = line;
+    res.problems.push(p);
+  };
+
+  const handleForm = (
+    name: string,
+    argsText: string,
+    file: string,
+    line: number,
+    cond: string[],
+  ): void => {
+    const form = FORMS[name];
+    if (!form) return;
+    let args: string[];
+    try {
+      args = splitTopLevel(expandMacros(argsText, lookupLast));
+    } catch (e) {
+      if (e instanceof ExpansionLimit || e instanceof CTextError) {
+        problem(file, line, `${name}: ${e.message}`);
+        return;
+      }
+      throw e;
+    }
+    if (args.length < form.min) {
+      problem(file, line, `${name} with ${args.length} arguments (expected ${form.min})`);
+      return;
+    }
+    const sys = name.includes('CUSTOM') ? (customSystem ?? 'custom') : system;
+    const arch = archCondition(file);
+    const allCond = arch && !cond.includes(arch) ? [arch, ...cond] : cond;
+    const condition = allCond.length ? allCond.join(' && ') : undefined;
+    // Event names are pasted into C names (trace_event_raw_##name), so `9p_fid_ref` is fine.
+    const ident = (s: string): string | undefined => (/^\w+$/.test(s.trim()) ? s.trim() : undefined);
+    try {
+      if (form.kind === 'define') {
+        const template = ident(args[0]!);
+        const evName = ident(args[1]!);
+        if (!template || !evName) return problem(file, line, `${name}: cannot read names '${ws(args[0]!)}', '${ws(args[1]!)}'`);
+        if (!sys) return problem(file, line, `${name}(${evName}): no TRACE_SYSTEM defined before it`);
+        const ev: RawEvent = { system: sys, name: evName, kind: 'event', file, line, className: template, unit, proto: parseProto(args[form.proto]!) };
+        if (condition) ev.condition = condition;
+        if (form.print !== undefined) {
+          const p = parsePrint(args[form.print]!);
+          if (p) ev.print = p;
+          else problem(file, line, `${name}(${evName}): cannot read TP_printk`);
+        }
+        res.events.push(ev);
+        return;
+      }
+      const evName = ident(args[0]!);
+      if (!evName) return problem(file, line, `${name}: cannot read name '${ws(args[0]!)}'`);
+      if (form.kind === 'tracepoint') {
+        if (!sys) return problem(file, line, `${name}(${evName}): no TRACE_SYSTEM defined before it`);
+        const ev: RawEvent = { system: sys, name: evName, kind: 'tracepoint', file, line, unit, proto: parseProto(args[form.proto]!) };
+        if (condition) ev.condition = condition;
+        res.events.push(ev);
+        return;
+      }
+      const body = readBody(evName, args, form, file, line);
+      // A TRACE_EVENT is also a class of its own name (DEFINE_EVENT may use it as a template).
+      unit.set(evName, body);
+      res.classes.push(body);
+      if (form.kind === 'class') return;
+      if (!sys) return problem(file, line, `${name}(${evName}): no TRACE_SYSTEM defined before it`);
+      const ev: RawEvent = { system: sys, name: evName, kind: 'event', file, line, body, unit };
+      if (condition) ev.condition = condition;
+      res.events.push(ev);
+    } catch (e) {
+      if (e instanceof CTextError) return problem(file, line, `${name}: ${e.message}`);
+      throw e;
+    }
+  };
+
+  const readBody = (name: string, args: string[], form: Form, file: string, line: number): ClassBody => {
+    const structArg = args[form.struct!]!;
+    // Line of the TP_STRUCT__entry: count newlines of the arguments before it (expansion keeps them).
+    const before = args.slice(0, form.struct!).join(',');
+    const fl = parseFieldList(structArg, line + (before.match(/\n/g) ?? []).length);
+    const body: ClassBody = { name, file, line, proto: parseProto(args[form.proto]!), fields: fl.fields, fieldProblems: fl.problems, assign: parseAssign(args[form.assign!]!) };
+    const p = parsePrint(args[form.print!]!);
+    if (p) body.print = p;
+    else body.fieldProblems.push('cannot read TP_printk');
+    for (const msg of fl.problems) problem(file, line, `${name}: ${msg}`);
+    if (!p) problem(file, line, `${name}: cannot read TP_printk`);
+    return body;
+  };
+
+  /** Walks top-level statements of `text` (a file's blanked text or an expansion). */
+  const walk = (model: FileModel, text: string, prefix: string[], fixedLine: number | undefined, extraCond: string[], applyUpTo: (pos: number) => void, depth: number): void => {
+    let pos = 0;
+    const lineOf = (p: number): number => fixedLine ?? lineAt(model.lineStarts, p);
+    const idRe = /[A-Za-z_]\w*/y;
+    while (pos < text.length) {
+      const c = text[pos]!;
+      if (/[\s;]/.test(c)) {
+        pos++;
+        continue;
+      }
+      applyUpTo(pos);
+      idRe.lastIndex = pos;
+      const m = idRe.exec(text);
+      const line = lineOf(pos);
+      try {
+        if (m) {
+          const name = m[0];
+          let k = pos + name.length;
+          while (k < text.length && /\s/.test(text[k]!)) k++;
+          const hasArgs = text[k] === '(';
+          const defs = RESERVED.has(name) ? undefined : live.get(name);
+          if (defs && defs.length > 0 && (hasArgs || !defs[0]!.params)) {
+            const end = hasArgs ? matchingBracket(text, k) + 1 : pos + name.length;
+            const call = text.slice(pos, end);
+            if (depth > 32) {
+              problem(model.file, line, `${name}: top-level macro expansion deeper than 32 levels`);
+            } else {
+              // Aliases chosen under #ifdef: one expansion per alternative definition, each under its condition.
+              for (const alt of defs) {
+                const others = defs.length > 1 ? alt.cond : [];
+                let expanded: string;
+                try {
+                  expanded = expandMacros(call, (n) => (n === name ? alt : lookupLast(n)));
+                } catch (e) {
+                  if (e instanceof ExpansionLimit || e instanceof CTextError) {
+                    problem(model.file, line, `${name}: ${e.message}`);
+                    continue;
+                  }
+                  throw e;
+                }
+                walk(model, expanded, prefix, line, [...extraCond, ...others], () => {}, depth + 1);
+              }
+            }
+            pos = end;
+            continue;
+          }
+          if (hasArgs) {
+            const close = matchingBracket(text, k);
+            if (FORMS[name]) {
+              const cond = fixedLine === undefined ? [...condOf(model, pos, prefix), ...extraCond] : [...walkCond, ...extraCond];
+              handleForm(name, text.slice(k + 1, close), model.file, line, [...new Set(cond)]);
+            } else if (!IGNORED_FORMS.has(name) && TRACE_LIKE.test(name)) {
+              problem(model.file, line, `unknown top-level form ${name}(...)`);
+            }
+            pos = close + 1;
+            continue;
+          }
+        }
+        // A C statement or declaration: skip to its ';' or the end of its braces.
+        let end = text.length;
+        let sawBrace = false;
+        scanTopLevel(text, pos, (i, ch, d) => {
+          if (d === 0 && ch === ';') {
+            end = i + 1;
+            return true;
+          }
+          if (d === 0 && ch === '{') sawBrace = true;
+          if (d === 0 && ch === '}' && sawBrace) {
+            end = i + 1;
+            return true;
+          }
+          return false;
+        });
+        pos = Math.max(end, pos + 1);
+      } catch (e) {
+        if (!(e instanceof CTextError)) throw e;
+        problem(model.file, line, `unbalanced text: ${e.message}; skipped to the next line`);
+        const nl = text.indexOf('\n', pos);
+        pos = nl < 0 ? text.length : nl + 1;
+      }
+    }
+  };
+  // Conditions of the outermost invocation while walking an expansion (set by runFile per statement).
+  let walkCond: string[] = [];
+
+  const runFile = (model: FileModel, prefix: string[]): void => {
+    stack.push(model.file);
+    res.files.push(model.file);
+    for (const p of model.problems) problem(model.file, p.line, p.message);
+    let di = 0;
+    const applyUpTo = (pos: number): void => {
+      while (di < model.directives.length && model.directives[di]!.pos < pos) applyDirective(model, model.directives[di++]!, prefix);
+      walkCond = condOf(model, pos, prefix);
+    };
+    walk(model, model.text, prefix, undefined, [], applyUpTo, 0);
+    applyUpTo(Number.POSITIVE_INFINITY);
+    stack.pop();
+  };
+
+  const topModel = tree.model(top);
+  if (topModel) runFile(topModel, []);
+  return res;
+}
+
+function hashId(file: string, id: number): number {
+  let h = id * 31;
+  for (let i = 0; i < file.length; i++) h = (h * 33 + file.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** Architecture symbols of arch/<dir>/ whose Kconfig name is not the upper-cased directory name. */
+const ARCH_SYMBOLS: Record<string, string> = { powerpc: 'PPC', um: 'UML', parisc: 'PARISC', x86: 'X86' };
+
+/** Definitions under arch/<a>/ only exist on that architecture: recorded as `defined(CONFIG_<A>)`. */
+export function archCondition(file: string): string | undefined {
+  const m = /^arch\/([^/]+)\//.exec(file);
+  if (!m) return undefined;
+  return `defined(CONFIG_${ARCH_SYMBOLS[m[1]!] ?? m[1]!.toUpperCase()})`;
+}

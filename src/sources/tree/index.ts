@@ -1,0 +1,2 @@
+/** A kernel source tree as a source (`kernel.kind: 'tree'`). */
+export { loadTree, type LoadTreeOptions } from './tree.js';

@@ -1,0 +1,229 @@
+/**
+ * Format prediction for x86_64: what the kernel prints in `events/<sys>/<event>/format` for each field
+ * macro (type text, size, offset, signed), after the 8-byte `struct trace_entry` header. Unknown stays
+ * unknown: a type whose size cannot be resolved leaves size/signed undefined, and every later offset too.
+ */
+import type { DynamicKind, Field } from '../../model/snapshot.js';
+import { normalizeType } from '../../model/canonical.js';
+import { evaluateLength } from '../../util/cexpr.js';
+
+export interface Scalar {
+  size: number;
+  align: number;
+  signed: boolean;
+}
+
+/** What the whole-tree pass learned: typedefs and integer constants from the kernel's own headers. */
+export interface TypeEnv {
+  /** name → every right-hand side seen (attributes removed). */
+  typedefs: Map<string, Set<string>>;
+  /** name → every value expression seen (`#define X 16`, `X = 16,` in an enum). */
+  constants: Map<string, Set<string>>;
+  /** Built with -funsigned-char (6.2 and later). */
+  unsignedChar: boolean;
+}
+
+const BUILTIN: Record<string, [number, boolean]> = {
+  char: [1, true],
+  'signed char': [1, true],
+  'unsigned char': [1, false],
+  short: [2, true],
+  'unsigned short': [2, false],
+  int: [4, true],
+  'unsigned int': [4, false],
+  long: [8, true],
+  'unsigned long': [8, false],
+  'long long': [8, true],
+  'unsigned long long': [8, false],
+  _Bool: [1, false],
+  bool: [1, false],
+  __int128: [16, true],
+  'unsigned __int128': [16, false],
+};
+
+export function cleanType(t: string): string {
+  return normalizeType(
+    t
+      .replace(/__attribute__\s*\(\(.*?\)\)/g, ' ')
+      .replace(/\b__aligned\s*\([^)]*\)/g, ' ')
+      .replace(/\b(__bitwise|__force|__user|__rcu|__iomem|__percpu|__packed)\b/g, ' '),
+  );
+}
+
+export class TypeResolver {
+  private cache = new Map<string, Scalar | null>();
+  private constCache = new Map<string, bigint | null>();
+  constructor(readonly env: TypeEnv) {}
+
+  scalar(type: string, depth = 0): Scalar | undefined {
+    const t = cleanType(type).replace(/^(const |volatile )+/, '').replace(/ (const|volatile)$/, '');
+    const hit = this.cache.get(t);
+    if (hit !== undefined) return hit ?? undefined;
+    if (depth > 16) return undefined;
+    this.cache.set(t, null); // cycle guard
+    const r = this.resolve(t, depth);
+    this.cache.set(t, r ?? null);
+    return r;
+  }
+
+  private resolve(t: string, depth: number): Scalar | undefined {
+    if (t.endsWith('*')) return { size: 8, align: 8, signed: false };
+    if (t === 'char') return { size: 1, align: 1, signed: !this.env.unsignedChar };
+    const b = BUILTIN[t];
+    if (b) return { size: b[0], align: b[0] > 8 ? 16 : b[0], signed: b[1] };
+    // An enum whose values are all non-negative: unsigned int in GCC.
+    if (/^enum \w+$/.test(t)) return { size: 4, align: 4, signed: false };
+    if (/^(struct|union) /.test(t)) return undefined;
+    const defs = this.env.typedefs.get(t);
+    if (!defs || defs.size === 0) return undefined;
+    let out: Scalar | undefined;
+    for (const d of [...defs].sort()) {
+      const s = this.scalar(d, depth + 1);
+      if (!s) return undefined;
+      if (out && (out.size !== s.size || out.signed !== s.signed || out.align !== s.align)) return undefined;
+      out = s;
+    }
+    return out;
+  }
+
+  constant(name: string, depth = 0): bigint | undefined {
+    const hit = this.constCache.get(name);
+    if (hit !== undefined) return hit ?? undefined;
+    if (depth > 16) return undefined;
+    this.constCache.set(name, null);
+    const vals = this.env.constants.get(name);
+    let out: bigint | undefined;
+    if (vals) {
+      for (const v of [...vals].sort()) {
+        const n = this.evaluate(v, depth + 1);
+        if (n === undefined || (out !== undefined && out !== BigInt(n))) {
+          out = undefined;
+          break;
+        }
+        out = BigInt(n);
+      }
+    }
+    this.constCache.set(name, out ?? null);
+    return out;
+  }
+
+  /** An array length such as `TASK_COMM_LEN`, `sizeof(u64) * 2`, `MAX + 1`. */
+  evaluate(expr: string, depth = 0): number | undefined {
+    const withSizes = expr.replace(/\bsizeof\s*\(([^()]+)\)/g, (m, ty: string) => {
+      const s = this.scalar(ty);
+      return s ? String(s.size) : m;
+    });
+    return evaluateLength(withSizes.replace(/\(\s*(unsigned |signed )?(int|long|u32|u64|size_t)\s*\)/g, ''), (n) => this.constant(n, depth));
+  }
+}
+
+export interface FieldSpec {
+  macro: string;
+  args: string[];
+  line: number;
+}
+
+export type Shape = {
+  name: string;
+  type: string;
+  array?: number | string;
+  dynamic?: DynamicKind;
+  /** Element type for size/sign, when it differs from `type`. */
+  elem: string;
+  /** Fixed size (dynamic: 4). */
+  fixedSize?: number;
+  /** Forced signedness (e.g. cpumask, __field_struct). */
+  signed?: boolean;
+  /** Array length expression still to evaluate. */
+  len?: string;
+};
+
+const DYN: Record<string, { loc: DynamicKind; type?: string; elemArg?: number; nameArg: number; noArray?: boolean }> = {
+  __dynamic_array: { loc: 'data_loc', elemArg: 0, nameArg: 1 },
+  __string: { loc: 'data_loc', type: 'char', nameArg: 0 },
+  __string_len: { loc: 'data_loc', type: 'char', nameArg: 0 },
+  __vstring: { loc: 'data_loc', type: 'char', nameArg: 0 },
+  __bitmask: { loc: 'data_loc', type: 'unsigned long', nameArg: 0 },
+  __cpumask: { loc: 'data_loc', type: 'cpumask_t', nameArg: 0, noArray: true },
+  __sockaddr: { loc: 'data_loc', type: 'u8', nameArg: 0 },
+  __rel_dynamic_array: { loc: 'rel_loc', elemArg: 0, nameArg: 1 },
+  __rel_string: { loc: 'rel_loc', type: 'char', nameArg: 0 },
+  __rel_string_len: { loc: 'rel_loc', type: 'char', nameArg: 0 },
+  __rel_vstring: { loc: 'rel_loc', type: 'char', nameArg: 0 },
+  __rel_bitmask: { loc: 'rel_loc', type: 'unsigned long', nameArg: 0 },
+  __rel_cpumask: { loc: 'rel_loc', type: 'cpumask_t', nameArg: 0, noArray: true },
+  __rel_sockaddr: { loc: 'rel_loc', type: 'u8', nameArg: 0 },
+};
+
+export const FIELD_MACROS = new Set([
+  '__field', '__field_ext', '__field_struct', '__field_struct_ext', '__field_packed', '__array', '__array_ext',
+  ...Object.keys(DYN),
+]);
+
+/** The shape of one field macro, as stage 4 (event_fields) prints it; an error message when unreadable. */
+export function fieldShape(spec: FieldSpec): Shape | string {
+  const a = spec.args;
+  const need = (n: number): string | undefined => (a.length < n ? `${spec.macro} needs ${n} arguments, has ${a.length}` : undefined);
+  switch (spec.macro) {
+    case '__field':
+    case '__field_ext':
+    case '__field_packed':
+      return need(2) ?? { name: a[1]!, type: a[0]!, elem: a[0]! };
+    case '__field_struct':
+    case '__field_struct_ext':
+      return need(2) ?? { name: a[1]!, type: a[0]!, elem: a[0]!, signed: false };
+    case '__array':
+    case '__array_ext':
+      return need(3) ?? { name: a[1]!, type: a[0]!, elem: a[0]!, len: a[2]! };
+    default: {
+      const d = DYN[spec.macro];
+      if (!d) return `unknown field macro ${spec.macro}`;
+      const n = need(d.nameArg + 1);
+      if (n) return n;
+      const type = d.type ?? a[d.elemArg ?? 0]!;
+      const s: Shape = { name: a[d.nameArg]!, type, elem: type, dynamic: d.loc, fixedSize: 4 };
+      if (!d.noArray) s.array = '[]';
+      if (d.noArray) s.signed = false;
+      return s;
+    }
+  }
+}
+
+/** Lays fields out after the common header; `start` is the header's size (8 on every kernel since 2.6.x). */
+export function layoutFields(shapes: { shape: Shape; spec: FieldSpec }[], types: TypeResolver, start: number): Field[] {
+  let offset: number | undefined = start;
+  const out: Field[] = [];
+  for (const { shape, spec } of shapes) {
+    const f: Field = { name: shape.name, type: cleanType(shape.type), macro: spec.macro, line: spec.line };
+    if (shape.array !== undefined) f.array = shape.array;
+    if (shape.dynamic) f.dynamic = shape.dynamic;
+    const sc = types.scalar(shape.elem);
+    let size: number | undefined;
+    let align: number | undefined;
+    if (shape.fixedSize !== undefined) {
+      size = shape.fixedSize;
+      align = 4;
+    } else if (sc) {
+      size = sc.size;
+      align = sc.align;
+    }
+    if (shape.len !== undefined) {
+      const n = types.evaluate(shape.len);
+      f.array = n ?? shape.len.replace(/\s+/g, ' ').trim();
+      size = n !== undefined && size !== undefined ? size * n : undefined;
+    }
+    const signed = shape.signed ?? sc?.signed;
+    if (signed !== undefined) f.signed = signed;
+    if (size !== undefined && align !== undefined && offset !== undefined) {
+      offset = Math.ceil(offset / align) * align;
+      f.size = size;
+      f.offset = offset;
+      offset += size;
+    } else {
+      if (size !== undefined) f.size = size;
+      offset = undefined;
+    }
+    out.push(f);
+  }
+  return out;
+}

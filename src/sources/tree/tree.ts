@@ -1,0 +1,277 @@
+/**
+ * A kernel source tree as a source: finds every file that defines trace events (by content), reads
+ * them (./extract.ts), predicts x86_64 formats (./layout.ts), counts call sites (./scan.ts), and builds
+ * a canonical snapshot. Never throws for what is inside the tree: unreadable definitions become problems.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EventDef, Field, Problem, Snapshot } from '../../model/snapshot.js';
+import { makeSnapshot } from '../../model/canonical.js';
+import { InputError } from '../../errors.js';
+import { type FileModel, buildFileModel } from './filemodel.js';
+import { type ClassBody, type RawEvent, extractUnit } from './extract.js';
+import { type FileScan, listSourceFiles, scanFile } from './scan.js';
+import { type Shape, type TypeEnv, TypeResolver, fieldShape, layoutFields } from './layout.js';
+import { scanInWorkers } from './pool.js';
+
+export interface LoadTreeOptions {
+  /** Called as files are read: (done, total). */
+  onProgress?: (done: number, total: number) => void;
+  /** Worker threads for the file pass (default: 2 when the compiled module can start them, else 0). */
+  workers?: number;
+  /** `kernel.source` in the snapshot (default: the root directory's name, so that the snapshot does not depend on where the tree lives). */
+  label?: string;
+}
+
+const UNIT_HINT = /^[ \t]*(TRACE_EVENT|DECLARE_EVENT_CLASS|DEFINE_EVENT|DECLARE_TRACE|TRACE_CUSTOM_EVENT|DECLARE_CUSTOM_EVENT_CLASS)\w*[ \t]*\(|^[ \t]*#[ \t]*define[ \t]+TRACE_(CUSTOM_)?SYSTEM\b/m;
+
+function describe(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return (e as Error).message;
+}
+
+export async function loadTree(root: string, opts: LoadTreeOptions = {}): Promise<Snapshot> {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(root);
+    fs.readdirSync(root);
+  } catch (e) {
+    throw new InputError(root, describe(e));
+  }
+  if (!st.isDirectory()) throw new InputError(root, 'not a directory (a kernel source tree is a directory)');
+
+  const files = listSourceFiles(root);
+  const scans = await scanAll(root, files, opts);
+  return buildSnapshot(root, scans, opts);
+}
+
+async function scanAll(root: string, files: string[], opts: LoadTreeOptions): Promise<FileScan[]> {
+  const workers = opts.workers ?? 2;
+  if (workers > 0) {
+    const viaPool = await scanInWorkers(root, files, workers, opts.onProgress);
+    if (viaPool) return viaPool;
+  }
+  const out: FileScan[] = [];
+  for (let i = 0; i < files.length; i++) {
+    out.push(scanFile(root, files[i]!));
+    if (opts.onProgress && (i % 500 === 0 || i === files.length - 1)) opts.onProgress(i + 1, files.length);
+  }
+  return out;
+}
+
+export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOptions): Snapshot {
+  scans = [...scans].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const problems: Problem[] = [];
+  const texts = new Map<string, string>();
+  const env: TypeEnv = { typedefs: new Map(), constants: new Map(), unsignedChar: false };
+  const calls = new Map<string, number>();
+  const pastes: { prefixes: string[]; idents: Set<string> }[] = [];
+  for (const s of scans) {
+    if (s.error) problems.push({ file: s.file, message: `unreadable: ${s.error}` });
+    if (s.defText !== undefined) texts.set(s.file, s.defText);
+    for (const [k, v] of s.typedefs ?? []) addTo(env.typedefs, k, v);
+    for (const [k, v] of s.constants ?? []) addTo(env.constants, k, v);
+    if (!s.machinery) {
+      for (const [k, n] of Object.entries(s.calls ?? {})) calls.set(k, (calls.get(k) ?? 0) + n);
+      if (s.paste) pastes.push({ prefixes: s.paste.prefixes, idents: new Set(s.paste.idents) });
+    }
+  }
+  env.unsignedChar = readText(root, 'Makefile')?.includes('-funsigned-char') ?? false;
+  const types = new TypeResolver(env);
+
+  const models = new Map<string, FileModel | null>();
+  const modelOf = (rel: string): FileModel | undefined => {
+    const hit = models.get(rel);
+    if (hit !== undefined) return hit ?? undefined;
+    let text = texts.get(rel);
+    if (text === undefined) text = readText(root, rel);
+    const m = text === undefined ? null : buildFileModel(rel, text);
+    models.set(rel, m);
+    return m ?? undefined;
+  };
+
+  const units = [...texts.keys()].filter((f) => UNIT_HINT.test(texts.get(f)!)).sort();
+  const withSystem = units.filter((f) => /^[ \t]*#[ \t]*define[ \t]+TRACE_(CUSTOM_)?SYSTEM\b/m.test(texts.get(f)!));
+  const visited = new Set<string>();
+  const raw: RawEvent[] = [];
+  const allClasses: ClassBody[] = [];
+  const seenProblems = new Set<string>();
+  const runUnit = (f: string): void => {
+    const r = extractUnit(f, { model: modelOf });
+    r.files.forEach((x) => visited.add(x));
+    raw.push(...r.events);
+    allClasses.push(...r.classes);
+    for (const p of r.problems) {
+      const key = `${p.file}\0${p.line}\0${p.message}`;
+      if (seenProblems.has(key)) continue;
+      seenProblems.add(key);
+      problems.push(p);
+    }
+  };
+  // Headers that wrap trace headers (define their helper macros, then #include "trace-x.h") go first, so
+  // that the wrapped header is read with its helpers, as the compiler reads it.
+  const unitSet = new Set(units);
+  const parents = scans.filter((s) => !unitSet.has(s.file) && s.includes?.some((i) => unitSet.has(i))).map((s) => s.file);
+  for (const f of parents) runUnit(f);
+  for (const f of withSystem) if (!visited.has(f)) runUnit(f);
+  // Headers that define events without a TRACE_SYSTEM of their own and that no unit included.
+  for (const f of units) if (!visited.has(f)) runUnit(f);
+
+  // Classes by name across the tree, for DEFINE_EVENTs whose class lives in another unit.
+  const globalClasses = new Map<string, ClassBody[]>();
+  for (const c of allClasses) globalClasses.set(c.name, [...(globalClasses.get(c.name) ?? []), c]);
+
+  const common = commonFields(root, types, problems);
+  const commonSize = common.every((f) => f.size !== undefined && f.offset !== undefined)
+    ? Math.max(...common.map((f) => f.offset! + f.size!))
+    : undefined;
+  const headerEnd = commonSize === undefined ? undefined : Math.ceil(commonSize / 4) * 4;
+
+  const layoutCache = new Map<ClassBody, Field[]>();
+  const layoutOf = (b: ClassBody): Field[] => {
+    let f = layoutCache.get(b);
+    if (!f) {
+      const shapes: { shape: Shape; spec: ClassBody['fields'][number] }[] = [];
+      let broken = false;
+      for (const spec of b.fields) {
+        const s = fieldShape(spec);
+        if (typeof s === 'string') {
+          problems.push({ file: b.file, line: spec.line, message: `${b.name}: ${s}` });
+          broken = true;
+          continue;
+        }
+        shapes.push({ shape: s, spec });
+      }
+      f = layoutFields(shapes, types, headerEnd ?? Number.NaN);
+      if (broken || headerEnd === undefined || b.fieldProblems.length > 0) {
+        // A field that could not be read makes every offset after the first gap unknown.
+        f = f.map((x) => {
+          const { offset: _o, ...rest } = x;
+          return rest;
+        });
+      }
+      layoutCache.set(b, f);
+    }
+    return f;
+  };
+
+  const events: EventDef[] = [];
+  const keys = new Map<string, RawEvent>();
+  for (const r of raw) {
+    const key = `${r.system}:${r.name}\0${r.condition ?? ''}`;
+    const prev = keys.get(key);
+    if (prev) {
+      if (prev.file !== r.file || prev.line !== r.line) {
+        problems.push({ file: r.file, line: r.line, message: `${r.system}:${r.name} defined again (first at ${prev.file}:${prev.line}); kept the first` });
+      }
+      continue;
+    }
+    keys.set(key, r);
+    const ev: EventDef = { system: r.system, name: r.name, kind: r.kind, fields: [], location: { file: r.file, line: r.line } };
+    if (r.condition) ev.condition = r.condition;
+    let body = r.body;
+    if (r.className) {
+      body = r.unit.get(r.className);
+      if (!body) {
+        const g = globalClasses.get(r.className);
+        if (g && g.length === 1) body = g[0];
+      }
+      if (!body) {
+        problems.push({ file: r.file, line: r.line, message: `${r.system}:${r.name}: event class ${r.className} not found` });
+        continue;
+      }
+      ev.class = r.className;
+    }
+    if (body) {
+      ev.fields = layoutOf(body);
+      if (body.proto) ev.proto = body.proto;
+      if (body.print) ev.print = body.print;
+      const assign: Record<string, string> = {};
+      const names = new Set(ev.fields.map((f) => f.name));
+      for (const [k, v] of Object.entries(body.assign)) if (names.has(k)) assign[k] = v;
+      if (Object.keys(assign).length) ev.assign = assign;
+    }
+    if (r.proto) ev.proto = r.proto;
+    if (r.print) ev.print = r.print;
+    ev.calls = callsOf(r.name, calls, pastes);
+    events.push(ev);
+  }
+
+  const kernel: Snapshot['kernel'] = { source: opts.label ?? path.basename(path.resolve(root)), kind: 'tree', arch: 'x86_64' };
+  const release = kernelRelease(root);
+  if (release) kernel.release = release;
+  return makeSnapshot({ kernel, header: { common }, events, problems });
+}
+
+function callsOf(name: string, calls: Map<string, number>, pastes: { prefixes: string[]; idents: Set<string> }[]): EventDef['calls'] {
+  const count = (calls.get(name) ?? 0) + (calls.get(`${name}_enabled`) ?? 0) + (calls.get(`${name}_rcuidle`) ?? 0);
+  let generated = false;
+  for (const p of pastes) {
+    for (const pre of p.prefixes) {
+      if (name.startsWith(pre) && name.length > pre.length && p.idents.has(name.slice(pre.length))) generated = true;
+    }
+    if (generated) break;
+  }
+  return generated ? { count, generated } : { count };
+}
+
+function addTo(m: Map<string, Set<string>>, k: string, v: string): void {
+  let s = m.get(k);
+  if (!s) m.set(k, (s = new Set()));
+  s.add(v);
+}
+
+/** Reads a file inside the tree; never through a symbolic link, never outside the root. */
+function readText(root: string, rel: string): string | undefined {
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  const full = path.join(root, rel);
+  try {
+    // Every component must be a real directory or file: a link could lead out of the tree.
+    let cur = path.resolve(root);
+    for (const part of rel.split('/')) {
+      cur = path.join(cur, part);
+      if (fs.lstatSync(cur).isSymbolicLink()) return undefined;
+    }
+    return fs.readFileSync(full, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function kernelRelease(root: string): string | undefined {
+  const mk = readText(root, 'Makefile');
+  if (!mk) return undefined;
+  const get = (k: string): string | undefined => new RegExp(`^${k}\\s*=\\s*(\\S*)`, 'm').exec(mk)?.[1];
+  const v = get('VERSION');
+  const p = get('PATCHLEVEL');
+  if (!v || !p) return undefined;
+  const s = get('SUBLEVEL');
+  return `${v}.${p}${s ? `.${s}` : ''}${get('EXTRAVERSION') ?? ''}`;
+}
+
+/** `struct trace_entry` from include/linux/trace_events.h, laid out for x86_64. */
+function commonFields(root: string, types: TypeResolver, problems: Problem[]): Field[] {
+  const file = 'include/linux/trace_events.h';
+  const text = readText(root, file);
+  const m = text ? /struct\s+trace_entry\s*\{([^}]*)\}/.exec(text) : null;
+  if (!m) {
+    problems.push({ file, message: 'struct trace_entry not found: common fields unknown' });
+    return [];
+  }
+  const members = m[1]!.split(';').map((s) => s.trim()).filter(Boolean);
+  const specs = members.map((s) => {
+    const mm = /^(.*?)\s*\b(\w+)$/s.exec(s);
+    return { type: mm?.[1] ?? s, name: `common_${mm?.[2] ?? '?'}` };
+  });
+  const fields = layoutFields(
+    specs.map((s) => ({ shape: { name: s.name, type: s.type, elem: s.type }, spec: { macro: '', args: [], line: 0 } })),
+    types,
+    0,
+  );
+  return fields.map((f) => {
+    const { macro: _m, line: _l, ...rest } = f;
+    return rest;
+  });
+}
