@@ -14,11 +14,16 @@ export interface Scalar {
 }
 
 /** What the whole-tree pass learned: typedefs and integer constants from the kernel's own headers. */
+export interface Decl {
+  value: string;
+  file: string;
+}
+
 export interface TypeEnv {
-  /** name → every right-hand side seen (attributes removed). */
-  typedefs: Map<string, Set<string>>;
+  /** name → every right-hand side seen, with the header that declared it. */
+  typedefs: Map<string, Decl[]>;
   /** name → every value expression seen (`#define X 16`, `X = 16,` in an enum). */
-  constants: Map<string, Set<string>>;
+  constants: Map<string, Decl[]>;
   /** Built with -funsigned-char (6.2 and later). */
   unsignedChar: boolean;
 }
@@ -44,16 +49,63 @@ const BUILTIN: Record<string, [number, boolean]> = {
 export function cleanType(t: string): string {
   return normalizeType(
     t
+      .replace(/\b__signed__\b/g, 'signed')
       .replace(/__attribute__\s*\(\(.*?\)\)/g, ' ')
       .replace(/\b__aligned\s*\([^)]*\)/g, ' ')
       .replace(/\b(__bitwise|__force|__user|__rcu|__iomem|__percpu|__packed)\b/g, ' '),
   );
 }
 
+/** The headers that define the kernel's basic types, in the order the compiler sees them on x86_64. */
+const CORE_TYPE_HEADERS = [
+  'include/uapi/asm-generic/int-ll64.h',
+  'include/asm-generic/int-ll64.h',
+  'arch/x86/include/uapi/asm/posix_types_64.h',
+  'include/uapi/asm-generic/posix_types.h',
+  'include/uapi/linux/types.h',
+  'include/linux/types.h',
+];
+
+/**
+ * Picks the declaration that applies where `scope` (a directory) is compiled: the core type headers
+ * first, then the scope's own headers, then the kernel's include/ and arch/x86/include/, then any other
+ * header. Within a tier all candidates must agree (`agree` decides), else the name is unknown.
+ */
+export function pickDecl<T>(decls: Decl[] | undefined, scope: string, value: (d: Decl) => T | undefined, agree: (a: T, b: T) => boolean): T | undefined {
+  if (!decls || decls.length === 0) return undefined;
+  for (const h of CORE_TYPE_HEADERS) {
+    // The last one in the file: the 32-bit alternatives come first (`#if __BITS_PER_LONG != 64 ... #else`).
+    const d = decls.filter((x) => x.file === h).pop();
+    if (d) return value(d);
+  }
+  const tiers: ((d: Decl) => boolean)[] = [
+    (d) => scope !== '' && d.file.startsWith(scope + '/'),
+    (d) => d.file.startsWith('include/') || d.file.startsWith('arch/x86/include/'),
+    () => true,
+  ];
+  for (const inTier of tiers) {
+    const cands = decls.filter(inTier);
+    if (cands.length === 0) continue;
+    let out: T | undefined;
+    for (const c of cands) {
+      const v = value(c);
+      if (v === undefined) return undefined;
+      if (out !== undefined && !agree(out, v)) return undefined;
+      out = v;
+    }
+    return out;
+  }
+  return undefined;
+}
+
 export class TypeResolver {
   private cache = new Map<string, Scalar | null>();
   private constCache = new Map<string, bigint | null>();
-  constructor(readonly env: TypeEnv) {}
+  /** `scope`: the directory of the header being read (its local typedefs and constants win). */
+  constructor(
+    readonly env: TypeEnv,
+    readonly scope = '',
+  ) {}
 
   scalar(type: string, depth = 0): Scalar | undefined {
     const t = cleanType(type).replace(/^(const |volatile )+/, '').replace(/ (const|volatile)$/, '');
@@ -74,16 +126,12 @@ export class TypeResolver {
     // An enum whose values are all non-negative: unsigned int in GCC.
     if (/^enum \w+$/.test(t)) return { size: 4, align: 4, signed: false };
     if (/^(struct|union) /.test(t)) return undefined;
-    const defs = this.env.typedefs.get(t);
-    if (!defs || defs.size === 0) return undefined;
-    let out: Scalar | undefined;
-    for (const d of [...defs].sort()) {
-      const s = this.scalar(d, depth + 1);
-      if (!s) return undefined;
-      if (out && (out.size !== s.size || out.signed !== s.signed || out.align !== s.align)) return undefined;
-      out = s;
-    }
-    return out;
+    return pickDecl(
+      this.env.typedefs.get(t),
+      this.scope,
+      (d) => this.scalar(d.value, depth + 1),
+      (a, b) => a.size === b.size && a.signed === b.signed && a.align === b.align,
+    );
   }
 
   constant(name: string, depth = 0): bigint | undefined {
@@ -91,18 +139,8 @@ export class TypeResolver {
     if (hit !== undefined) return hit ?? undefined;
     if (depth > 16) return undefined;
     this.constCache.set(name, null);
-    const vals = this.env.constants.get(name);
-    let out: bigint | undefined;
-    if (vals) {
-      for (const v of [...vals].sort()) {
-        const n = this.evaluate(v, depth + 1);
-        if (n === undefined || (out !== undefined && out !== BigInt(n))) {
-          out = undefined;
-          break;
-        }
-        out = BigInt(n);
-      }
-    }
+    const n = pickDecl(this.env.constants.get(name), this.scope, (d) => this.evaluate(d.value, depth + 1), (a, b) => a === b);
+    const out = n === undefined ? undefined : BigInt(n);
     this.constCache.set(name, out ?? null);
     return out;
   }

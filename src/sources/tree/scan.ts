@@ -78,7 +78,7 @@ export function scanFile(root: string, rel: string): FileScan {
   const hasTrace = buf.includes('trace_');
   const hasDef = buf.includes('TRACE_') || buf.includes('_EVENT') || buf.includes('DECLARE_TRACE');
   const typeHeader = isTypeHeader(rel);
-  if (!hasTrace && !hasDef && !typeHeader) return out;
+  if (!hasTrace && !hasDef && !typeHeader && !(rel.endsWith('.h') && buf.includes('typedef'))) return out;
   const text = buf.toString('utf8');
   if (hasDef && DEF_HINT.test(text)) {
     if (MACHINERY.test(text)) out.machinery = true;
@@ -101,17 +101,27 @@ export function scanFile(root: string, rel: string): FileScan {
       }
     }
   }
-  if (typeHeader) {
-    const tds: [string, string][] = [];
-    if (text.includes('typedef')) for (const m of text.matchAll(TYPEDEF)) tds.push([m[2]!, m[1]!.replace(/\s+/g, ' ')]);
-    if (tds.length) out.typedefs = tds;
-    const cs: [string, string][] = [];
-    for (const m of text.matchAll(DEFINE_CONST)) {
-      const v = m[2]!.replace(/\/\*.*?\*\//g, '').replace(/\/\/.*$/, '').trim();
-      if (v && /^[\w\s()+\-*/<>|&~]+$/.test(v) && /\d|[A-Z]/.test(v)) cs.push([m[1]!, v]);
-    }
-    if (text.includes('enum')) for (const m of text.matchAll(ENUM_CONST)) if (/^[\w\s()+\-*/<>|&~]+$/.test(m[2]!)) cs.push([m[1]!, m[2]!.trim()]);
-    if (cs.length) out.constants = cs;
+  if (typeHeader) Object.assign(out, extractDecls(text));
+  else if (rel.endsWith('.h') && text.includes('typedef')) {
+    // Typedefs of every header (xfs_ino_t, ext4_lblk_t): cheap, and needed by include/trace/events/*.h.
+    const t = extractDecls(text).typedefs;
+    if (t) out.typedefs = t;
   }
+  return out;
+}
+
+/** Typedefs and integer constants (`#define X 16`, `X = 16,` in enums) declared in a header's text. */
+export function extractDecls(text: string): Pick<FileScan, 'typedefs' | 'constants'> {
+  const out: Pick<FileScan, 'typedefs' | 'constants'> = {};
+  const tds: [string, string][] = [];
+  if (text.includes('typedef')) for (const m of text.matchAll(TYPEDEF)) tds.push([m[2]!, m[1]!.replace(/\s+/g, ' ').replace(/^__extension__ /, '')]);
+  if (tds.length) out.typedefs = tds;
+  const cs: [string, string][] = [];
+  for (const m of text.matchAll(DEFINE_CONST)) {
+    const v = m[2]!.replace(/\/\*.*?\*\//g, '').replace(/\/\/.*$/, '').trim();
+    if (v && /^[\w\s()+\-*/<>|&~]+$/.test(v) && /\d|[A-Z]/.test(v)) cs.push([m[1]!, v]);
+  }
+  if (text.includes('enum')) for (const m of text.matchAll(ENUM_CONST)) if (/^[\w\s()+\-*/<>|&~]+$/.test(m[2]!)) cs.push([m[1]!, m[2]!.trim()]);
+  if (cs.length) out.constants = cs;
   return out;
 }

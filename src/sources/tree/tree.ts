@@ -10,8 +10,8 @@ import { makeSnapshot } from '../../model/canonical.js';
 import { InputError } from '../../errors.js';
 import { type FileModel, buildFileModel } from './filemodel.js';
 import { type ClassBody, type RawEvent, extractUnit } from './extract.js';
-import { type FileScan, listSourceFiles, scanFile } from './scan.js';
-import { type Shape, type TypeEnv, TypeResolver, fieldShape, layoutFields } from './layout.js';
+import { type FileScan, extractDecls, listSourceFiles, scanFile } from './scan.js';
+import { type Decl, type Shape, type TypeEnv, TypeResolver, fieldShape, layoutFields } from './layout.js';
 import { scanInWorkers } from './pool.js';
 
 export interface LoadTreeOptions {
@@ -71,15 +71,14 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   for (const s of scans) {
     if (s.error) problems.push({ file: s.file, message: `unreadable: ${s.error}` });
     if (s.defText !== undefined) texts.set(s.file, s.defText);
-    for (const [k, v] of s.typedefs ?? []) addTo(env.typedefs, k, v);
-    for (const [k, v] of s.constants ?? []) addTo(env.constants, k, v);
+    for (const [k, v] of s.typedefs ?? []) addTo(env.typedefs, k, { value: v, file: s.file });
+    for (const [k, v] of s.constants ?? []) addTo(env.constants, k, { value: v, file: s.file });
     if (!s.machinery) {
       for (const [k, n] of Object.entries(s.calls ?? {})) calls.set(k, (calls.get(k) ?? 0) + n);
       if (s.paste) pastes.push({ prefixes: s.paste.prefixes, idents: new Set(s.paste.idents) });
     }
   }
   env.unsignedChar = readText(root, 'Makefile')?.includes('-funsigned-char') ?? false;
-  const types = new TypeResolver(env);
 
   const models = new Map<string, FileModel | null>();
   const modelOf = (rel: string): FileModel | undefined => {
@@ -119,6 +118,25 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   // Headers that define events without a TRACE_SYSTEM of their own and that no unit included.
   for (const f of units) if (!visited.has(f)) runUnit(f);
 
+  // Typedefs and constants of the headers beside the trace headers (xfs_ino_t, driver-local lengths).
+  // (Typedefs of every header are already known; constants are read here for the trace headers' directories.)
+  const localDirs = [...new Set([...visited].map((f) => path.posix.dirname(f)).filter((d) => !d.startsWith('include/')))].sort();
+  const isLocal = (f: string): boolean => localDirs.some((d) => f.startsWith(d + '/'));
+  for (const s of scans) {
+    if (!s.file.endsWith('.h') || s.constants || !isLocal(s.file)) continue;
+    const text = texts.get(s.file) ?? readText(root, s.file);
+    if (text === undefined) continue;
+    for (const [k, v] of extractDecls(text).constants ?? []) addTo(env.constants, k, { value: v, file: s.file });
+  }
+  const resolvers = new Map<string, TypeResolver>();
+  const typesFor = (file: string): TypeResolver => {
+    const dir = path.posix.dirname(file);
+    let r = resolvers.get(dir);
+    if (!r) resolvers.set(dir, (r = new TypeResolver(env, dir)));
+    return r;
+  };
+  const types = typesFor('include/linux/trace_events.h');
+
   // Classes by name across the tree, for DEFINE_EVENTs whose class lives in another unit.
   const globalClasses = new Map<string, ClassBody[]>();
   for (const c of allClasses) globalClasses.set(c.name, [...(globalClasses.get(c.name) ?? []), c]);
@@ -144,7 +162,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
         }
         shapes.push({ shape: s, spec });
       }
-      f = layoutFields(shapes, types, headerEnd ?? Number.NaN);
+      f = layoutFields(shapes, typesFor(b.file), headerEnd ?? Number.NaN);
       if (broken || headerEnd === undefined || b.fieldProblems.length > 0) {
         // A field that could not be read makes every offset after the first gap unknown.
         f = f.map((x) => {
@@ -217,10 +235,10 @@ function callsOf(name: string, calls: Map<string, number>, pastes: { prefixes: s
   return generated ? { count, generated } : { count };
 }
 
-function addTo(m: Map<string, Set<string>>, k: string, v: string): void {
+function addTo(m: Map<string, Decl[]>, k: string, v: Decl): void {
   let s = m.get(k);
-  if (!s) m.set(k, (s = new Set()));
-  s.add(v);
+  if (!s) m.set(k, (s = []));
+  s.push(v);
 }
 
 /** Reads a file inside the tree; never through a symbolic link, never outside the root. */
