@@ -171,7 +171,14 @@ export function parsePrint(text: string): PrintFormat | undefined {
 
 /** Field macro invocations in a TP_STRUCT__entry body. */
 export function parseFieldList(text: string, firstLine: number): { fields: FieldSpec[]; problems: string[] } {
-  const inner = unwrap(text, ['TP_STRUCT__entry']);
+  // Keep the newlines before the list so that each field gets its own line.
+  let inner = text;
+  const m0 = /^\s*TP_STRUCT__entry\s*\(/.exec(text);
+  if (m0) {
+    const close = matchingBracket(text, m0[0].length - 1);
+    inner = text.slice(m0[0].length, close);
+    firstLine += (m0[0].match(/\n/g) ?? []).length;
+  }
   const fields: FieldSpec[] = [];
   const problems: string[] = [];
   let i = 0;
@@ -277,8 +284,17 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
     const form = FORMS[name];
     if (!form) return;
     let args: string[];
+    /** Line of each argument's first character. */
+    const argLines: number[] = [];
     try {
-      args = splitTopLevel(expandMacros(argsText, lookupLast));
+      const exp = expandMacros(argsText, lookupLast);
+      args = splitTopLevel(exp);
+      let at = 0;
+      for (const a of args) {
+        const idx = exp.indexOf(a, at);
+        argLines.push(line + (exp.slice(0, Math.max(0, idx)).match(/\n/g) ?? []).length);
+        at = idx < 0 ? at : idx + a.length;
+      }
     } catch (e) {
       if (e instanceof ExpansionLimit || e instanceof CTextError) {
         problem(file, line, `${name}: ${e.message}`);
@@ -321,7 +337,7 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
         res.events.push(ev);
         return;
       }
-      const body = readBody(evName, args, form, file, line);
+      const body = readBody(evName, args, form, file, line, argLines[form.struct!] ?? line);
       // A TRACE_EVENT is also a class of its own name (DEFINE_EVENT may use it as a template).
       unit.set(evName, body);
       res.classes.push(body);
@@ -336,11 +352,8 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
     }
   };
 
-  const readBody = (name: string, args: string[], form: Form, file: string, line: number): ClassBody => {
-    const structArg = args[form.struct!]!;
-    // Line of the TP_STRUCT__entry: count newlines of the arguments before it (expansion keeps them).
-    const before = args.slice(0, form.struct!).join(',');
-    const fl = parseFieldList(structArg, line + (before.match(/\n/g) ?? []).length);
+  const readBody = (name: string, args: string[], form: Form, file: string, line: number, structLine: number): ClassBody => {
+    const fl = parseFieldList(args[form.struct!]!, structLine);
     const body: ClassBody = { name, file, line, proto: parseProto(args[form.proto]!), fields: fl.fields, fieldProblems: fl.problems, assign: parseAssign(args[form.assign!]!) };
     const p = parsePrint(args[form.print!]!);
     if (p) body.print = p;

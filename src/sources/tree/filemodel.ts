@@ -167,7 +167,10 @@ export function buildFileModel(file: string, raw: string): FileModel {
         const alt = node.childForFieldName('alternative');
         const thenEnd = alt ? alt.startIndex : node.endIndex;
         const r: BranchRange = { id, index: 0, start: node.startIndex, end: thenEnd };
-        if (!isGuard(cond)) r.cond = cond;
+        // `#ifndef X` + `#define X` is an include guard whatever X is called.
+        const first = node.namedChildren.find((c) => c !== node.childForFieldName('name') && c.type !== 'comment');
+        const guard = node.type === 'preproc_ifdef' && node.child(0)?.type === '#ifndef' && first?.type === 'preproc_def' && first.childForFieldName('name')?.text === node.childForFieldName('name')?.text;
+        if (!isGuard(cond) && !guard) r.cond = cond;
         branches.push(r);
         for (const c of node.namedChildren) if (c !== alt && c !== node.childForFieldName('condition')) visit(c);
         let prev = [cond];

@@ -142,7 +142,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   for (const c of allClasses) globalClasses.set(c.name, [...(globalClasses.get(c.name) ?? []), c]);
 
   const common = commonFields(root, types, problems);
-  const commonSize = common.every((f) => f.size !== undefined && f.offset !== undefined)
+  const commonSize = common.length > 0 && common.every((f) => f.size !== undefined && f.offset !== undefined)
     ? Math.max(...common.map((f) => f.offset! + f.size!))
     : undefined;
   const headerEnd = commonSize === undefined ? undefined : Math.ceil(commonSize / 4) * 4;
@@ -261,7 +261,7 @@ function readText(root: string, rel: string): string | undefined {
 function kernelRelease(root: string): string | undefined {
   const mk = readText(root, 'Makefile');
   if (!mk) return undefined;
-  const get = (k: string): string | undefined => new RegExp(`^${k}\\s*=\\s*(\\S*)`, 'm').exec(mk)?.[1];
+  const get = (k: string): string | undefined => new RegExp(`^${k}[ \\t]*=[ \\t]*(\\S*)`, 'm').exec(mk)?.[1];
   const v = get('VERSION');
   const p = get('PATCHLEVEL');
   if (!v || !p) return undefined;
