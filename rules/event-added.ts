@@ -12,7 +12,11 @@ const rule: DriftRule = {
     for (const e of cmp.added) {
       emit({
         event: eventKey(e),
-        message: e.kind === 'tracepoint' ? 'bare tracepoint added' : `event added (${e.fields.length} fields)`,
+        message: cmp.configBound
+          ? `not in ${cmp.old.kernel.kind === 'tree' ? 'the tree' : 'the old side'} (added, or not built in the captured configuration)`
+          : e.kind === 'tracepoint'
+            ? 'bare tracepoint added'
+            : `event added (${e.fields.length} fields)`,
         new: { kind: e.kind, fields: e.fields.length },
         ...(e.location ? { location: e.location } : {}),
       });

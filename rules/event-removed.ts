@@ -13,10 +13,15 @@ const rule: DriftRule = {
       const bare = e.kind === 'tracepoint';
       emit({
         event: eventKey(e),
-        message: bare ? 'bare tracepoint removed (BPF raw_tp/tp_btf programs attached to it fail to load)' : 'event removed',
+        message: cmp.configBound
+          ? `not in ${cmp.old.kernel.kind === 'tree' ? 'the new side' : 'the tree'} (removed, or not built in the captured configuration)`
+          : bare
+            ? 'bare tracepoint removed (BPF raw_tp/tp_btf programs attached to it fail to load)'
+            : 'event removed',
         old: { kind: e.kind, fields: e.fields.length },
-        // Nobody reads a bare tracepoint's format, but BPF programs attach to it by name.
-        ...(bare ? { severity: 'warning' as const } : {}),
+        // Nobody reads a bare tracepoint's format, but BPF programs attach to it by name. A tree against
+        // one configuration's capture cannot tell a removal from an event that is not built: info.
+        ...(cmp.configBound ? { severity: 'info' as const } : bare ? { severity: 'warning' as const } : {}),
         ...(e.class ? { class: e.class } : {}),
       });
     }

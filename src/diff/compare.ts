@@ -37,16 +37,20 @@ export interface Facets {
   tracepoints: boolean;
   conditions: boolean;
   classes: boolean;
+  /** syscalls:sys_enter_* events exist only in a running kernel (generated from SYSCALL_DEFINE). */
+  syscalls: boolean;
+  /** Holds every definition whatever the configuration (a tree), not one built kernel's events. */
+  allConfigs: boolean;
 }
 
 export function facetsOf(kind: SourceKind): Facets {
   switch (kind) {
     case 'tree':
-      return { printArgsExpanded: false, proto: true, tracepoints: true, conditions: true, classes: true };
+      return { printArgsExpanded: false, proto: true, tracepoints: true, conditions: true, classes: true, syscalls: false, allConfigs: true };
     case 'btf':
-      return { printArgsExpanded: false, proto: true, tracepoints: true, conditions: false, classes: false };
+      return { printArgsExpanded: false, proto: true, tracepoints: true, conditions: false, classes: false, syscalls: false, allConfigs: false };
     default:
-      return { printArgsExpanded: true, proto: false, tracepoints: false, conditions: false, classes: false };
+      return { printArgsExpanded: true, proto: false, tracepoints: false, conditions: false, classes: false, syscalls: true, allConfigs: false };
   }
 }
 
@@ -57,6 +61,11 @@ export interface Comparison {
   shared: Facets;
   /** Print arguments are written the same way on both sides, so they compare literally. */
   printArgsComparable: boolean;
+  /**
+   * One side holds every definition of a tree, the other one configuration's events: an event on one side
+   * only may just not be built in that configuration.
+   */
+  configBound: boolean;
   pairs: EventPair[];
   removed: EventDef[];
   added: EventDef[];
@@ -136,9 +145,13 @@ export function compareSnapshots(old: Snapshot, neu: Snapshot): Comparison {
     tracepoints: fo.tracepoints && fn.tracepoints,
     conditions: fo.conditions && fn.conditions,
     classes: fo.classes && fn.classes,
+    syscalls: fo.syscalls && fn.syscalls,
+    allConfigs: fo.allConfigs && fn.allConfigs,
   };
-  // A side that cannot see bare tracepoints (tracefs) must not make the other side's look added or removed.
-  const visible = (e: EventDef): boolean => shared.tracepoints || e.kind !== 'tracepoint';
+  // A side that cannot see bare tracepoints (tracefs) or syscall events (a tree) must not make the other
+  // side's look added or removed.
+  const visible = (e: EventDef): boolean =>
+    (shared.tracepoints || e.kind !== 'tracepoint') && (shared.syscalls || e.kind !== 'syscall');
   const oldEvents = old.events.filter(visible);
   const newEvents = neu.events.filter(visible);
 
@@ -192,6 +205,7 @@ export function compareSnapshots(old: Snapshot, neu: Snapshot): Comparison {
     new: neu,
     shared,
     printArgsComparable: fo.printArgsExpanded === fn.printArgsExpanded,
+    configBound: fo.allConfigs !== fn.allConfigs,
     pairs,
     removed,
     added,

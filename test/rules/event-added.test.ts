@@ -12,6 +12,11 @@ ruleTester(rule, {
       old: [entry],
       new: { kind: 'tree', events: [entry, { system: 'sched', name: 'pelt_cfs_tp', kind: 'tracepoint', fields: [] }] },
     },
+    {
+      name: 'syscall events exist only in a running kernel: not "added" against a tree',
+      old: { kind: 'tree', events: [entry] },
+      new: [entry, real('syscalls:sys_enter_openat')],
+    },
   ],
   invalid: [
     { name: 'a new event', old: [entry], new: [entry, exit], findings: [{ event: 'irq:irq_handler_exit', message: 'event added (2 fields)' }] },

@@ -13,6 +13,12 @@ ruleTester(rule, {
   invalid: [
     { name: 'an event disappears', old: [entry, exit], new: [entry], findings: [{ event: 'irq:irq_handler_exit', message: 'event removed' }] },
     {
+      name: 'a tree against one configuration’s capture cannot tell removed from not built: info',
+      old: { kind: 'tree', events: [entry, exit] },
+      new: [entry],
+      findings: [{ event: 'irq:irq_handler_exit', severity: 'info', message: 'not in the new side (removed, or not built in the captured configuration)' }],
+    },
+    {
       name: 'a bare tracepoint disappears (BPF attach breaks): warning',
       old: { kind: 'tree', events: [{ system: 'sched', name: 'pelt_cfs_tp', kind: 'tracepoint', fields: [] }, entry] },
       new: { kind: 'tree', events: [entry] },

@@ -12,7 +12,7 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'char comm[16] → __data_loc char[] comm (the real 6.10 change to sched events)',
+      name: 'char comm[16] → __data_loc char[] comm (sched events, between 6.12 and 6.18)',
       old: [fixed],
       new: [free],
       findings: [{ field: 'comm', message: "field 'comm' became dynamic: char comm[16] → __data_loc char[] comm (the record now holds an offset/length word)" }],
