@@ -1,0 +1,67 @@
+/**
+ * Predicted formats (tree extraction) against a real tracefs capture: per event present in both,
+ * fields must agree on name, type, size, offset and signedness.
+ */
+import type { EventDef, Field, Snapshot } from '../../src/model/snapshot.js';
+import { eventKey } from '../../src/model/snapshot.js';
+
+export interface Mismatch {
+  event: string;
+  reason: string;
+}
+
+export interface Comparison {
+  captureEvents: number;
+  /** Capture events (syscalls excluded: generated, not in headers) found in the tree. */
+  covered: number;
+  coverable: number;
+  matched: number;
+  mismatches: Mismatch[];
+  missing: string[];
+}
+
+const OTHER_ARCH = /defined\(CONFIG_(?!X86\))[A-Z0-9_]+\)/;
+
+/** The tree's definition of an event as x86_64 builds it: not one for another architecture. */
+export function pickX86(defs: EventDef[]): EventDef | undefined {
+  const ok = defs.filter((d) => !OTHER_ARCH.test(d.condition ?? ''));
+  return ok[0] ?? undefined;
+}
+
+function describe(f: Field | undefined): string {
+  if (!f) return '(none)';
+  const arr = f.array === undefined ? '' : `[${f.array}]`;
+  return `${f.dynamic ? `__${f.dynamic} ` : ''}${f.type}${arr} ${f.name} @${f.offset ?? '?'}+${f.size ?? '?'} ${f.signed === undefined ? '?' : f.signed ? 's' : 'u'}`;
+}
+
+export function fieldDiff(tree: Field[], cap: Field[]): string | undefined {
+  const n = Math.max(tree.length, cap.length);
+  for (let i = 0; i < n; i++) {
+    const a = tree[i];
+    const b = cap[i];
+    if (!a || !b || a.name !== b.name || a.type !== b.type || a.size !== b.size || a.offset !== b.offset || a.signed !== b.signed || (a.array ?? null) !== (b.array ?? null) || a.dynamic !== b.dynamic) {
+      return `field ${i}: tree ${describe(a)} / capture ${describe(b)}`;
+    }
+  }
+  return undefined;
+}
+
+export function compareToCapture(tree: Snapshot, capture: Snapshot): Comparison {
+  const byKey = new Map<string, EventDef[]>();
+  for (const e of tree.events) byKey.set(eventKey(e), [...(byKey.get(eventKey(e)) ?? []), e]);
+  const out: Comparison = { captureEvents: capture.events.length, covered: 0, coverable: 0, matched: 0, mismatches: [], missing: [] };
+  for (const c of capture.events) {
+    if (c.system === 'syscalls' || c.system === 'ftrace') continue;
+    out.coverable++;
+    const t = pickX86(byKey.get(eventKey(c)) ?? []);
+    if (!t || t.kind !== 'event') {
+      out.missing.push(eventKey(c));
+      continue;
+    }
+    out.covered++;
+    const d = fieldDiff(t.fields, c.fields);
+    if (d) out.mismatches.push({ event: eventKey(c), reason: d });
+    else out.matched++;
+  }
+  return out;
+}
