@@ -11,6 +11,7 @@ import { extractCommand } from './commands/extract.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { rulesCommand } from './commands/rules.js';
 import { lintCommand } from './commands/lint.js';
+import { checkPatchCommand } from './commands/check-patch.js';
 
 export type { Io } from './context.js';
 
@@ -25,6 +26,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command(extractCommand(io, result))
     .command(snapshotCommand(io, result))
     .command(lintCommand(io, result))
+    .command(checkPatchCommand(io, result))
     .command(rulesCommand(io, result))
     .demandCommand(1, 'name a command')
     .strict()

@@ -89,15 +89,22 @@ function sameShape(a: Field, b: Field): boolean {
 }
 
 export function matchFields(oldFields: Field[], newFields: Field[]): FieldMatching {
-  const newByName = new Map(newFields.map((f) => [f.name, f]));
-  const oldNames = new Set(oldFields.map((f) => f.name));
+  // Real events can declare one name twice (amdgpu_vm_grab_id in 6.1: `__string(ring)` and `__field(u32, ring)`):
+  // the k-th field of a name pairs with the k-th field of that name on the other side.
+  const oldByName = new Map<string, number[]>();
+  oldFields.forEach((f, i) => oldByName.set(f.name, [...(oldByName.get(f.name) ?? []), i]));
+  const pairedOld = new Set<number>();
+  const pairedNew = new Set<number>();
   const matched: FieldPair[] = [];
-  for (const nf of newFields) {
-    const of = oldFields.find((f) => f.name === nf.name);
-    if (of) matched.push({ old: of, new: nf });
-  }
-  const lostIdx = oldFields.map((f, i) => (newByName.has(f.name) ? -1 : i)).filter((i) => i >= 0);
-  const gainedIdx = new Set(newFields.map((f, i) => (oldNames.has(f.name) ? -1 : i)).filter((i) => i >= 0));
+  newFields.forEach((nf, j) => {
+    const i = oldByName.get(nf.name)?.shift();
+    if (i === undefined) return;
+    matched.push({ old: oldFields[i]!, new: nf });
+    pairedOld.add(i);
+    pairedNew.add(j);
+  });
+  const lostIdx = oldFields.map((_f, i) => (pairedOld.has(i) ? -1 : i)).filter((i) => i >= 0);
+  const gainedIdx = new Set(newFields.map((_f, j) => (pairedNew.has(j) ? -1 : j)).filter((j) => j >= 0));
   const renamed: FieldPair[] = [];
   const renamedOld = new Set<number>();
   for (const i of lostIdx) {

@@ -60,14 +60,18 @@ function isTypeHeader(rel: string): boolean {
 }
 
 export function scanFile(root: string, rel: string): FileScan {
-  const out: FileScan = { file: rel };
   let buf: Buffer;
   try {
     buf = fs.readFileSync(path.join(root, rel));
   } catch (e) {
-    out.error = (e as Error).message;
-    return out;
+    return { file: rel, error: (e as Error).message };
   }
+  return scanBuffer(rel, buf);
+}
+
+/** The scan of one file's content (also used for files as a patch leaves them, which are not on disk). */
+export function scanBuffer(rel: string, buf: Buffer): FileScan {
+  const out: FileScan = { file: rel };
   if (rel.endsWith('.h') && buf.includes('#include "')) {
     const incs = new Set<string>();
     for (const m of buf.toString('utf8').matchAll(/^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm)) {

@@ -21,6 +21,8 @@ export interface LoadTreeOptions {
   workers?: number;
   /** `kernel.source` in the snapshot (default: the root directory's name, so that the snapshot does not depend on where the tree lives). */
   label?: string;
+  /** Files as a patch leaves them (tree-relative path → content, null when deleted): read instead of the disk. */
+  overlay?: ReadonlyMap<string, string | null>;
 }
 
 const UNIT_HINT = /^[ \t]*(TRACE_EVENT|DECLARE_EVENT_CLASS|DEFINE_EVENT|DECLARE_TRACE|TRACE_CUSTOM_EVENT|DECLARE_CUSTOM_EVENT_CLASS)\w*[ \t]*\(|^[ \t]*#[ \t]*define[ \t]+TRACE_(CUSTOM_)?SYSTEM\b/m;
@@ -42,9 +44,12 @@ export async function loadTree(root: string, opts: LoadTreeOptions = {}): Promis
   }
   if (!st.isDirectory()) throw new InputError(root, 'not a directory (a kernel source tree is a directory)');
 
-  const files = listSourceFiles(root);
-  const scans = await scanAll(root, files, opts);
-  return buildSnapshot(root, scans, opts);
+  return buildSnapshot(root, await scanTree(root, opts), opts);
+}
+
+/** Lists and scans every source file of the tree (the pass that finds definitions, types and call sites). */
+export async function scanTree(root: string, opts: LoadTreeOptions = {}): Promise<FileScan[]> {
+  return scanAll(root, listSourceFiles(root), opts);
 }
 
 async function scanAll(root: string, files: string[], opts: LoadTreeOptions): Promise<FileScan[]> {
@@ -62,6 +67,9 @@ async function scanAll(root: string, files: string[], opts: LoadTreeOptions): Pr
 }
 
 export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOptions): Snapshot {
+  const overlay = opts.overlay;
+  const read = (rel: string): string | undefined =>
+    overlay?.has(rel) ? (overlay.get(rel) ?? undefined) : readText(root, rel);
   scans = [...scans].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const problems: Problem[] = [];
   const texts = new Map<string, string>();
@@ -78,14 +86,14 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
       if (s.paste) pastes.push({ prefixes: s.paste.prefixes, idents: new Set(s.paste.idents) });
     }
   }
-  env.unsignedChar = readText(root, 'Makefile')?.includes('-funsigned-char') ?? false;
+  env.unsignedChar = read('Makefile')?.includes('-funsigned-char') ?? false;
 
   const models = new Map<string, FileModel | null>();
   const modelOf = (rel: string): FileModel | undefined => {
     const hit = models.get(rel);
     if (hit !== undefined) return hit ?? undefined;
     let text = texts.get(rel);
-    if (text === undefined) text = readText(root, rel);
+    if (text === undefined) text = read(rel);
     const m = text === undefined ? null : buildFileModel(rel, text);
     models.set(rel, m);
     return m ?? undefined;
@@ -124,7 +132,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   const isLocal = (f: string): boolean => localDirs.some((d) => f.startsWith(d + '/'));
   for (const s of scans) {
     if (!s.file.endsWith('.h') || s.constants || !isLocal(s.file)) continue;
-    const text = texts.get(s.file) ?? readText(root, s.file);
+    const text = texts.get(s.file) ?? read(s.file);
     if (text === undefined) continue;
     for (const [k, v] of extractDecls(text).constants ?? []) addTo(env.constants, k, { value: v, file: s.file });
   }
@@ -141,7 +149,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   const globalClasses = new Map<string, ClassBody[]>();
   for (const c of allClasses) globalClasses.set(c.name, [...(globalClasses.get(c.name) ?? []), c]);
 
-  const common = commonFields(root, types, problems);
+  const common = commonFields(read, types, problems);
   const commonSize = common.length > 0 && common.every((f) => f.size !== undefined && f.offset !== undefined)
     ? Math.max(...common.map((f) => f.offset! + f.size!))
     : undefined;
@@ -218,7 +226,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   }
 
   const kernel: Snapshot['kernel'] = { source: opts.label ?? path.basename(path.resolve(root)), kind: 'tree', arch: 'x86_64' };
-  const release = kernelRelease(root);
+  const release = kernelRelease(read);
   if (release) kernel.release = release;
   return makeSnapshot({ kernel, header: { common }, events, problems });
 }
@@ -258,8 +266,8 @@ function readText(root: string, rel: string): string | undefined {
   }
 }
 
-function kernelRelease(root: string): string | undefined {
-  const mk = readText(root, 'Makefile');
+function kernelRelease(read: (rel: string) => string | undefined): string | undefined {
+  const mk = read('Makefile');
   if (!mk) return undefined;
   const get = (k: string): string | undefined => new RegExp(`^${k}[ \\t]*=[ \\t]*(\\S*)`, 'm').exec(mk)?.[1];
   const v = get('VERSION');
@@ -270,9 +278,9 @@ function kernelRelease(root: string): string | undefined {
 }
 
 /** `struct trace_entry` from include/linux/trace_events.h, laid out for x86_64. */
-function commonFields(root: string, types: TypeResolver, problems: Problem[]): Field[] {
+function commonFields(read: (rel: string) => string | undefined, types: TypeResolver, problems: Problem[]): Field[] {
   const file = 'include/linux/trace_events.h';
-  const text = readText(root, file);
+  const text = read(file);
   const m = text ? /struct\s+trace_entry\s*\{([^}]*)\}/.exec(text) : null;
   if (!m) {
     problems.push({ file, message: 'struct trace_entry not found: common fields unknown' });
