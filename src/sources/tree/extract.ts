@@ -4,6 +4,7 @@
  * macros, and turns every definition macro into a raw definition. Layout and class resolution happen
  * later, once the whole tree is known (see ./tree.ts).
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ProtoArg, PrintFormat } from '../../model/snapshot.js';
 import { CTextError, matchingBracket, readStringLiterals, scanTopLevel, splitTopLevel } from '../../util/ctext.js';
@@ -26,6 +27,10 @@ export interface ClassBody {
   fields: FieldSpec[];
   fieldProblems: string[];
   assign: Record<string, string>;
+  /** Names TP_fast_assign writes or touches; undefined when a helper gets the whole `__entry` (unknown). */
+  writes?: string[];
+  /** Digest of the whitespace-normalised TP_fast_assign body (duplicate-event-body). */
+  assignDigest: string;
   print?: PrintFormat;
 }
 
@@ -158,6 +163,25 @@ export function parseAssign(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, vs] of seen) if (vs.size === 1 && !vs.has('?')) out[k] = [...vs][0]!;
   return out;
+}
+
+/**
+ * The field names TP_fast_assign writes: `__entry->x` (any use: precision over recall, a read in the body
+ * is taken as a write rather than risk calling a field unassigned), `__assign_str(x)`, `__assign_bitmask(x, …)`,
+ * `__get_dynamic_array(x)` as a destination and the like. A body that hands the whole `__entry` to a helper
+ * (`TP_STORE_ADDRS(__entry, …)`) may write anything: undefined.
+ */
+export function parseWrites(text: string): string[] | undefined {
+  const inner = unwrap(text, ['TP_fast_assign']);
+  if (/\b__entry\b(?!\s*->)/.test(inner)) return undefined;
+  const names = new Set<string>();
+  for (const m of inner.matchAll(/\b__entry\s*->\s*(\w+)/g)) names.add(m[1]!);
+  for (const m of inner.matchAll(/\b__(?:assign|get)_(?:rel_)?\w+\s*\(\s*(\w+)/g)) names.add(m[1]!);
+  return [...names].sort();
+}
+
+export function assignDigest(text: string): string {
+  return createHash('sha256').update(ws(unwrap(text, ['TP_fast_assign']))).digest('hex').slice(0, 16);
 }
 
 export function parsePrint(text: string): PrintFormat | undefined {
@@ -354,7 +378,9 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
 
   const readBody = (name: string, args: string[], form: Form, file: string, line: number, structLine: number): ClassBody => {
     const fl = parseFieldList(args[form.struct!]!, structLine);
-    const body: ClassBody = { name, file, line, proto: parseProto(args[form.proto]!), fields: fl.fields, fieldProblems: fl.problems, assign: parseAssign(args[form.assign!]!) };
+    const body: ClassBody = { name, file, line, proto: parseProto(args[form.proto]!), fields: fl.fields, fieldProblems: fl.problems, assign: parseAssign(args[form.assign!]!), assignDigest: assignDigest(args[form.assign!]!) };
+    const writes = parseWrites(args[form.assign!]!);
+    if (writes) body.writes = writes;
     const p = parsePrint(args[form.print!]!);
     if (p) body.print = p;
     else body.fieldProblems.push('cannot read TP_printk');

@@ -218,6 +218,11 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
       const names = new Set(ev.fields.map((f) => f.name));
       for (const [k, v] of Object.entries(body.assign)) if (names.has(k)) assign[k] = v;
       if (Object.keys(assign).length) ev.assign = assign;
+      if (body.writes) {
+        const writes = new Set(body.writes);
+        ev.written = ev.fields.map((f) => f.name).filter((n) => writes.has(n));
+      }
+      ev.assignDigest = body.assignDigest;
     }
     if (r.proto) ev.proto = r.proto;
     if (r.print) ev.print = r.print;
