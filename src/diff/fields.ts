@@ -14,10 +14,9 @@ export function classifyFieldChange({ old, new: neu }: FieldPair): FieldChange |
   }
   if (old.signed !== undefined && neu.signed !== undefined && old.signed !== neu.signed) return 'signedness';
   if (old.type !== neu.type) return 'type';
-  // Same size, but an array length written differently (`TASK_COMM_LEN` vs 16) is no change.
-  if (old.size === undefined || neu.size === undefined) {
-    if (String(old.array ?? '') !== String(neu.array ?? '')) return 'size';
-  }
+  // An array length written differently (`TASK_COMM_LEN` vs 16), or one that could not be evaluated on one
+  // side (`MAX_SKB_FRAGS` vs 17), is not a known change: unknown is not different.
+  if ((old.array === undefined) !== (neu.array === undefined) && (old.size === undefined || neu.size === undefined)) return 'size';
   return undefined;
 }
 

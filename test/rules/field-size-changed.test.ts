@@ -12,6 +12,11 @@ ruleTester(rule, {
       old: [sw],
       new: [edit(sw, (e) => (e.fields[0]!.array = 'TASK_COMM_LEN'))],
     },
+    {
+      name: 'a length unresolved on one side (hns3_gro: MAX_SKB_FRAGS in 6.1, 17 in 6.12) is unknown, not a change',
+      old: { kind: 'tree', events: [edit(sw, (e) => { Object.assign(e.fields[0]!, { array: 'MAX_SKB_FRAGS' }); e.fields.forEach((f) => { delete f.size; delete f.offset; }); })] },
+      new: { kind: 'tree', events: [edit(sw, (e) => (e.fields[0]!.array = 17))] },
+    },
   ],
   invalid: [
     {
