@@ -9,6 +9,7 @@ import type { RenderOptions, ReportData, SideInfo } from './model.js';
 
 function show(v: unknown): string {
   if (v === undefined) return '';
+  if (v === null) return '(none)';
   if (typeof v === 'string') return v;
   if (v && typeof v === 'object' && !Array.isArray(v) && 'decl' in v) {
     const f = v as { decl: string; size?: number; offset?: number; signed?: boolean };
@@ -16,6 +17,11 @@ function show(v: unknown): string {
     return layout ? `${f.decl} (${layout})` : f.decl;
   }
   return JSON.stringify(v);
+}
+
+/** Scalars and field descriptions read well as `old → new`; lists and maps are in the message already. */
+function showsSideBySide(v: unknown): boolean {
+  return v === null || typeof v !== 'object' || (!Array.isArray(v) && 'decl' in v);
 }
 
 function clip(s: string, max = 100): string {
@@ -46,7 +52,7 @@ export function renderText(report: ReportData, opts: RenderOptions): string {
       for (const f of fs) {
         const where = f.location ? c.dim(`  ${f.location.file}:${f.location.line}`) : '';
         lines.push(`    ${paint[sev](f.rule)}  ${f.message}${where}`);
-        if (f.old !== undefined && f.new !== undefined && (typeof f.old !== 'object' || (f.old as { decl?: string }).decl)) {
+        if (f.old !== undefined && f.new !== undefined && showsSideBySide(f.old) && showsSideBySide(f.new)) {
           lines.push(`      ${c.dim(clip(show(f.old)))} ${c.dim('→')} ${clip(show(f.new))}`);
         }
         if (f.events && f.events.length > 1) {
