@@ -1,7 +1,13 @@
 import type { AuditRule } from '../src/engine/rule.js';
 import { eventKey } from '../src/model/snapshot.js';
 import { fieldLocation } from '../src/diff/compare.js';
-import { conversionArgs, fieldsReadBy, isPointerType } from '../src/audit/print-refs.js';
+import { conversionArgs, isPointerType } from '../src/audit/print-refs.js';
+
+/** `(unsigned long)(REC->p)` → `REC->p`: casts and parentheses removed. */
+function stripCasts(arg: string): string {
+  return arg.replace(/\(\s*(?:const\s+|volatile\s+|unsigned\s+|signed\s+|struct\s+|long\s+)*[A-Za-z_]\w*\s*\**\s*\)/g, '').replace(/[()\s]/g, '');
+}
+const BARE_FIELD = /^(?:REC|__entry)->([A-Za-z_]\w*)$/;
 
 /** Conversions that print an address as a plain number, bypassing %p's hashing. */
 const UNHASHED = /^%(?:px|l?l?[xXud]|z[xXud])$/;
@@ -19,11 +25,12 @@ const rule: AuditRule = {
       const unhashed = new Map<string, string>();
       for (const { spec, arg } of conversionArgs(ev)) {
         if (arg === undefined || !UNHASHED.test(spec)) continue;
-        for (const name of fieldsReadBy(arg)) {
-          const f = ev.fields.find((x) => x.name === name);
-          // %px of anything, or an integer conversion of a pointer-typed field (usually through a cast).
-          if (spec === '%px' || (f && isPointerType(f.type) && !f.dynamic)) unhashed.set(name, spec);
-        }
+        // Only the field's own value (through casts and parentheses): `REC->p->x` prints x, not the address.
+        const name = BARE_FIELD.exec(stripCasts(arg))?.[1];
+        if (name === undefined || unhashed.has(name)) continue;
+        const f = ev.fields.find((x) => x.name === name);
+        // %px of anything, or an integer conversion of a pointer-typed field (usually through a cast).
+        if (spec === '%px' || (f && isPointerType(f.type) && !f.dynamic)) unhashed.set(name, spec);
       }
       for (const f of ev.fields) {
         const spec = unhashed.get(f.name);
