@@ -247,8 +247,13 @@ export interface TreeAccess {
  * Extracts one header as a compilation unit. `system` is the TRACE_SYSTEM in force before it (none for a
  * top-level header).
  */
+/** Top-level macro invocations expanded per header unit; real headers need a few hundred. */
+const MAX_TOP_EXPANSIONS = 20_000;
+
 export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
   const res: ExtractResult = { events: [], classes: [], problems: [], files: [] };
+  let topExpansions = 0;
+  let capReported = false;
   const unit = new Map<string, ClassBody>();
   const live = new Map<string, LiveDef[]>();
   let system: string | undefined;
@@ -416,6 +421,10 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
             const call = text.slice(pos, end);
             if (depth > 32) {
               problem(model.file, line, `${name}: top-level macro expansion deeper than 32 levels`);
+            } else if (++topExpansions > MAX_TOP_EXPANSIONS) {
+              // A macro that expands to two copies of itself doubles at every level: cap the work per unit.
+              if (!capReported) problem(model.file, line, `${name}: more than ${MAX_TOP_EXPANSIONS} top-level macro expansions in one header (recursive macro?)`);
+              capReported = true;
             } else {
               // Aliases chosen under #ifdef: one expansion per alternative definition, each under its condition.
               for (const alt of defs) {
