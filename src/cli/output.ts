@@ -3,6 +3,9 @@ import { UsageError } from '../errors.js';
 import { type Finding, severityRank } from '../engine/finding.js';
 import type { ReportData, SideInfo } from '../report/model.js';
 import { reporterFor } from '../report/index.js';
+import { applyAcceptance, readBaseline, readSuppressions, writeBaseline } from '../report/baseline.js';
+import { buildLayouts } from '../report/layouts.js';
+import type { Snapshot } from '../model/snapshot.js';
 import type { LoadedSource } from '../sources/load.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { decideColor } from './color.js';
@@ -15,23 +18,64 @@ export function exitCodeFor(findings: Finding[], failOn: FailOn): number {
   return findings.some((f) => !f.suppressed && severityRank(f.severity) >= bar) ? 1 : 0;
 }
 
+/** The snapshot behind each SideInfo sideInfo() made, so that the HTML report can draw layouts. */
+const sideSnapshots = new WeakMap<SideInfo, Snapshot>();
+
 export function sideInfo(s: LoadedSource): SideInfo {
   const info: SideInfo = { label: s.label, kind: s.kind, events: s.snapshot.events.length };
   if (s.snapshot.kernel.release) info.release = s.snapshot.kernel.release;
   if (s.snapshot.kernel.arch) info.arch = s.snapshot.kernel.arch;
+  sideSnapshots.set(info, s.snapshot);
   return info;
 }
 
-/** Renders and writes a report; returns the exit code its findings call for. */
+/** `--max-warnings N`: more than N unsuppressed warnings fail the run too. */
+export function exitCodeWithLimits(findings: Finding[], failOn: FailOn, maxWarnings: number | undefined): number {
+  const code = exitCodeFor(findings, failOn);
+  if (code !== 0 || maxWarnings === undefined) return code;
+  return findings.filter((f) => !f.suppressed && f.severity === 'warning').length > maxWarnings ? 1 : 0;
+}
+
+/** Marks what --suppressions and --baseline accept, with a note on stderr about stale or unused entries. */
+export function acceptFindings(report: ReportData, args: ReportArgs, io: Io): ReportData {
+  if (args.baseline === undefined && args.suppressions === undefined) return report;
+  const input: Parameters<typeof applyAcceptance>[1] = {};
+  if (args.baseline !== undefined) input.baseline = { file: args.baseline, data: readBaseline(args.baseline) };
+  if (args.suppressions !== undefined) input.suppressions = { file: args.suppressions, entries: readSuppressions(args.suppressions) };
+  const { report: out, staleEntries, unusedSuppressions } = applyAcceptance(report, input);
+  if (staleEntries.length > 0) {
+    const list = staleEntries.slice(0, 5).map((e) => `${e.rule} ${e.event}${e.field ? `.${e.field}` : ''}`).join('; ');
+    io.stderr(
+      `tpdrift: baseline ${args.baseline}: ${staleEntries.length} stale entr${staleEntries.length === 1 ? 'y' : 'ies'} (no longer found): ${list}${staleEntries.length > 5 ? '; …' : ''}\n`,
+    );
+  }
+  if (unusedSuppressions.length > 0) {
+    const list = unusedSuppressions.slice(0, 5).map((e) => `${e.rule} ${e.event}${e.field ? `.${e.field}` : ''}`).join('; ');
+    io.stderr(`tpdrift: suppressions ${args.suppressions}: ${unusedSuppressions.length} entr${unusedSuppressions.length === 1 ? 'y matches' : 'ies match'} no finding: ${list}${unusedSuppressions.length > 5 ? '; …' : ''}\n`);
+  }
+  return out;
+}
+
+/**
+ * Renders and writes a report; returns the exit code its findings call for. Before rendering, the
+ * suppressions file and the baseline mark what they accept; after writing, --write-baseline records
+ * this run's findings.
+ */
 export function emitReport(report: ReportData, args: ReportArgs, io: Io): number {
   const reporter = reporterFor(args.format);
   if (!reporter) throw new UsageError(`--format ${args.format} is not available yet`);
+  let data = acceptFindings(report, args, io);
+  if (args.format === 'html' && !data.layouts) {
+    const layouts = buildLayouts(data, data.old && sideSnapshots.get(data.old), sideSnapshots.get(data.new));
+    if (layouts) data = { ...data, layouts };
+  }
   const toFile = args.output !== undefined && args.output !== '-';
   const color = toFile ? false : decideColor(args.color, io.env, io.stdoutIsTTY);
-  const text = reporter(report, { color });
+  const text = reporter(data, { color, warn: (m) => io.stderr(`tpdrift: ${m}\n`) });
   if (toFile) writeFileAtomic(args.output!, text);
   else io.stdout(text);
-  return exitCodeFor(report.findings, args['fail-on']);
+  if (args['write-baseline'] !== undefined) writeBaseline(args['write-baseline'], report.findings);
+  return exitCodeWithLimits(data.findings, args['fail-on'], args['max-warnings']);
 }
 
 /** A progress line on stderr, only when stderr is a terminal. */

@@ -15,6 +15,8 @@ export interface Override {
 export interface EngineConfig {
   rules: Record<string, RuleSetting>;
   overrides: Override[];
+  /** From a config file's `abiPolicy` (also passed to the abi-policy rule as its options). */
+  abiPolicy?: { tracepointOnly?: string[] };
 }
 
 export const EMPTY_CONFIG: EngineConfig = { rules: {}, overrides: [] };

@@ -11,14 +11,57 @@ export interface SideInfo {
   arch?: string;
 }
 
+/** Why a finding is suppressed: it is in the baseline, or a reviewed entry of a suppressions file accepts it. */
+export interface Acceptance {
+  kind: 'baseline' | 'suppression';
+  /** The reviewer's reason (suppressions file). */
+  reason?: string;
+}
+
+/** A finding as reports carry it: the engine's Finding, plus why it is suppressed when it is. */
+export type ReportFinding = Finding & { suppression?: Acceptance };
+
+/** What `--baseline FILE` did (only present when one was given). */
+export interface BaselineInfo {
+  file: string;
+  /** Entries in the baseline file. */
+  entries: number;
+  /** Current findings the baseline accepted (suppressed). */
+  matched: number;
+  /** Entries no current finding matches any more (fixed, or reworded into another rule/event/field). */
+  stale: number;
+}
+
+/** What `--suppressions FILE` did (only present when one was given). */
+export interface SuppressionsInfo {
+  file: string;
+  entries: number;
+  matched: number;
+  /** Entries that matched no finding. */
+  unused: number;
+}
+
+/** One event's record layout on one side, for reports that draw it (HTML). */
+export interface EventLayout {
+  fields: { name: string; decl: string; offset?: number; size?: number; signed?: boolean }[];
+  print?: string;
+}
+
 export interface ReportData {
   tool: { name: 'tpdrift'; version: string };
   old?: SideInfo;
   new: SideInfo;
-  findings: Finding[];
+  findings: ReportFinding[];
   summary: Summary;
   /** Definitions a side could not read (tree sources carry on past them). */
   problems?: (Problem & { side: 'old' | 'new' })[];
+  baseline?: BaselineInfo;
+  suppressionsFile?: SuppressionsInfo;
+  /**
+   * Old and new layouts of the events findings name, by `system:name` (built for the HTML report only;
+   * the JSON reporter leaves it out so that the JSON contract stays as it is).
+   */
+  layouts?: Record<string, { old?: EventLayout; new?: EventLayout }>;
 }
 
 export function makeReport(input: {
@@ -38,6 +81,8 @@ export function makeReport(input: {
 
 export interface RenderOptions {
   color: boolean;
+  /** Where a reporter says something about its output (e.g. SARIF cut to GitHub's limits): stderr. */
+  warn?: (message: string) => void;
 }
 
 export type Reporter = (report: ReportData, opts: RenderOptions) => string;

@@ -6,6 +6,7 @@ import pc from 'picocolors';
 import type { Finding, Severity } from '../engine/finding.js';
 import { SEVERITIES } from '../engine/finding.js';
 import type { RenderOptions, ReportData, SideInfo } from './model.js';
+import { acceptanceNotes } from './common.js';
 
 function show(v: unknown): string {
   if (v === undefined) return '';
@@ -75,6 +76,7 @@ export function renderText(report: ReportData, opts: RenderOptions): string {
     const rows = [...byRule.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     lines.push(c.dim(`by rule: ${rows.map(([r, n]) => `${r} ${n}`).join(', ')}`));
   }
+  for (const note of acceptanceNotes(report)) lines.push(c.dim(note));
   const s = report.summary;
   const suppressed = report.findings.length - shown.length;
   const total = s.error + s.warning + s.info;

@@ -1,0 +1,55 @@
+/** Small helpers the report formats share. */
+import type { Severity } from '../engine/finding.js';
+import type { ReportData, ReportFinding, SideInfo } from './model.js';
+
+export function describeSide(s: SideInfo): string {
+  const what = [s.release, s.arch].filter(Boolean).join(' ');
+  return `${s.label} (${s.kind}${what ? `, ${what}` : ''}, ${s.events} events)`;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function summaryLine(report: ReportData): string {
+  const s = report.summary;
+  const suppressed = report.findings.filter((f) => f.suppressed).length;
+  return `${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info${suppressed ? `, ${suppressed} suppressed` : ''}`;
+}
+
+/** Notes about the baseline and the suppressions file, one line each. */
+export function acceptanceNotes(report: ReportData): string[] {
+  const out: string[] = [];
+  const b = report.baseline;
+  if (b) {
+    out.push(
+      `baseline ${b.file}: ${b.matched} of ${plural(b.entries, 'entry').replace('entrys', 'entries')} matched${b.stale ? `, ${b.stale} stale (no longer found)` : ''}`,
+    );
+  }
+  const s = report.suppressionsFile;
+  if (s) {
+    out.push(`suppressions ${s.file}: ${s.matched} finding(s) accepted${s.unused ? `, ${s.unused} entr${s.unused === 1 ? 'y' : 'ies'} matched nothing` : ''}`);
+  }
+  return out;
+}
+
+export function bySeverity(findings: readonly ReportFinding[], sev: Severity): ReportFinding[] {
+  return findings.filter((f) => f.severity === sev);
+}
+
+/** A value as one short line (field descriptions `{decl,size,offset}`, scalars, lists). */
+export function showValue(v: unknown): string {
+  if (v === undefined) return '';
+  if (v === null) return '(none)';
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && !Array.isArray(v) && 'decl' in v) {
+    const f = v as { decl: string; size?: number; offset?: number };
+    const layout = [f.size !== undefined ? `size ${f.size}` : '', f.offset !== undefined ? `@${f.offset}` : ''].filter(Boolean).join(' ');
+    return layout ? `${f.decl} (${layout})` : f.decl;
+  }
+  return JSON.stringify(v);
+}
+
+export function clip(s: string, max = 120): string {
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}

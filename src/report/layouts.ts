@@ -1,0 +1,47 @@
+/** The record layouts the HTML report draws: each event a finding names, on each side that has it. */
+import type { Snapshot } from '../model/snapshot.js';
+import { eventKey, fieldDeclaration } from '../model/snapshot.js';
+import type { EventLayout, ReportData } from './model.js';
+
+/** An HTML page with more layouts than this gets slow to open; the findings themselves are all kept. */
+export const MAX_LAYOUTS = 4000;
+
+function layoutOf(snap: Snapshot, key: string, index: Map<string, Snapshot['events'][number]>): EventLayout | undefined {
+  const ev = index.get(key);
+  if (!ev) return undefined;
+  const l: EventLayout = {
+    fields: ev.fields.map((f) => {
+      const out: EventLayout['fields'][number] = { name: f.name, decl: fieldDeclaration(f) };
+      if (f.offset !== undefined) out.offset = f.offset;
+      if (f.size !== undefined) out.size = f.size;
+      if (f.signed !== undefined) out.signed = f.signed;
+      return out;
+    }),
+  };
+  if (ev.print) l.print = ev.print.args.length ? `"${ev.print.fmt}", ${ev.print.args.join(', ')}` : `"${ev.print.fmt}"`;
+  void snap;
+  return l;
+}
+
+export function buildLayouts(report: ReportData, old: Snapshot | undefined, neu: Snapshot | undefined): ReportData['layouts'] {
+  if (!old && !neu) return undefined;
+  const oldIndex = new Map((old?.events ?? []).map((e) => [eventKey(e), e]));
+  const newIndex = new Map((neu?.events ?? []).map((e) => [eventKey(e), e]));
+  const layouts: NonNullable<ReportData['layouts']> = {};
+  let n = 0;
+  for (const f of report.findings) {
+    // The page shows a layout under the event a finding is filed under (its first event).
+    const key = f.event;
+    if (key in layouts || n >= MAX_LAYOUTS) continue;
+    const entry: { old?: EventLayout; new?: EventLayout } = {};
+    const o = old ? layoutOf(old, key, oldIndex) : undefined;
+    const nw = neu ? layoutOf(neu, key, newIndex) : undefined;
+    if (o) entry.old = o;
+    if (nw) entry.new = nw;
+    if (o || nw) {
+      layouts[key] = entry;
+      n++;
+    }
+  }
+  return layouts;
+}
