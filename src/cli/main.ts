@@ -12,6 +12,7 @@ import { snapshotCommand } from './commands/snapshot.js';
 import { rulesCommand } from './commands/rules.js';
 import { lintCommand } from './commands/lint.js';
 import { checkPatchCommand } from './commands/check-patch.js';
+import { historyCommand } from './commands/history.js';
 
 export type { Io } from './context.js';
 
@@ -28,6 +29,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command(lintCommand(io, result))
     .command(checkPatchCommand(io, result))
     .command(rulesCommand(io, result))
+    .command(historyCommand(io, result))
     .demandCommand(1, 'name a command')
     .strict()
     .version(TOOL_VERSION)
