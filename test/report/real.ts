@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { fileURLToPath } from 'node:url';
 import { compareSnapshots } from '../../src/diff/compare.js';
 import { runDiff } from '../../src/engine/run.js';
@@ -123,4 +124,20 @@ export function multitoolValidate(file: string): { errors: string[]; warnings: s
     warnings: results.filter((r) => (r.level ?? 'warning') === 'warning').map(describe),
     notes: results.filter((r) => r.level === 'note').length,
   };
+}
+
+/**
+ * The official SARIF 2.1.0 JSON schema (shipped with the Multitool) checked with ajv. Multitool's own rules
+ * run only on files it can deserialize: a file with, say, an invalid level passes it silently, so both run.
+ */
+let sarifSchema: ((data: unknown) => boolean) & { errors?: unknown } | undefined;
+export function sarifSchemaErrors(log: unknown): string[] {
+  if (!sarifSchema) {
+    const schema = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@microsoft/sarif-multitool-linux/sarif-2.1.0.json'), 'utf8'));
+    // Formats (uri, date-time) are Multitool's job (SARIF1002 checks every URI); the structure is ajv's.
+    const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+    sarifSchema = ajv.compile(schema);
+  }
+  if (sarifSchema(log)) return [];
+  return ((sarifSchema.errors ?? []) as { instancePath: string; message?: string }[]).map((e) => `${e.instancePath} ${e.message}`);
 }

@@ -6,7 +6,7 @@ import { buildSarif, renderSarif, SARIF_MAX_BYTES, SARIF_MAX_RESULTS } from '../
 import { fingerprint } from '../../src/engine/finding.js';
 import { RULES } from '../../rules/index.js';
 import type { ReportData } from '../../src/report/model.js';
-import { debian61To612, edited618, multitoolValidate, tmpDir, ubuntuTo618, walleyeToRaven } from './real.js';
+import { debian61To612, edited618, multitoolValidate, sarifSchemaErrors, tmpDir, ubuntuTo618, walleyeToRaven } from './real.js';
 
 let tmp: string;
 const reports: Record<string, ReportData> = {};
@@ -30,19 +30,25 @@ describe('SARIF 2.1.0', () => {
   it.each(['edited', 'ubuntu', 'android', 'debian'])('validates with Microsoft SARIF Multitool: 0 errors, 0 warnings (%s)', (name) => {
     const report = reports[name]!;
     expect(report.findings.length).toBeGreaterThan(0);
-    const file = write(name, renderSarif(report, { color: false }));
+    const text = renderSarif(report, { color: false });
+    expect(sarifSchemaErrors(JSON.parse(text))).toEqual([]);
+    const file = write(name, text);
     const v = multitoolValidate(file);
     expect(v.errors).toEqual([]);
     expect(v.warnings).toEqual([]);
   });
 
-  it('the validation would catch a broken file (a result with an invalid level and no message)', () => {
-    const log = JSON.parse(renderSarif(reports.edited!, { color: false })) as Sarif.Log;
-    const r = log.runs[0]!.results![0]! as unknown as Record<string, unknown>;
+  it('the checks would catch a broken file: schema (invalid level, no message) and Multitool (a bad URI)', () => {
+    const log = JSON.parse(renderSarif(reports.debian!, { color: false })) as Sarif.Log;
+    const bad = structuredClone(log);
+    const r = bad.runs[0]!.results![0]! as unknown as Record<string, unknown>;
     r.level = 'fatal';
     delete r.message;
-    const v = multitoolValidate(write('broken', JSON.stringify(log)));
-    expect(v.errors.length).toBeGreaterThan(0);
+    expect(sarifSchemaErrors(bad).length).toBeGreaterThan(0);
+    const located = log.runs[0]!.results!.find((x) => x.locations![0]!.physicalLocation)!;
+    located.locations![0]!.physicalLocation!.artifactLocation!.uri = 'include/trace/events/a b.h';
+    const v = multitoolValidate(write('bad-uri', JSON.stringify(log)));
+    expect(v.errors.join('\n')).toMatch(/SARIF1002/);
   });
 
   it('carries every rule with help, and one result per finding with a stable fingerprint', () => {
@@ -103,6 +109,7 @@ describe('SARIF 2.1.0', () => {
     expect(t.kept).toBe(run.results!.length);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/SARIF output cut to \d+ of 27765 results/);
+    expect(sarifSchemaErrors(log)).toEqual([]);
     const v = multitoolValidate(write('truncated', text));
     expect(v.errors).toEqual([]);
     expect(v.warnings).toEqual([]);
