@@ -35,6 +35,20 @@ function failingHunk(text: string, patch: StructuredPatch): number {
   return patch.hunks.length;
 }
 
+/**
+ * A hunk must start inside the file (with the little slack real patches need): the `diff` package searches
+ * outward from the stated line, so a hunk claiming line 10^30 would never finish.
+ */
+function checkHunkBounds(fp: FilePatch, text: string, file: string): void {
+  const lines = text.split('\n').length;
+  fp.patch.hunks.forEach((h, i) => {
+    const bad = !Number.isSafeInteger(h.oldStart) || !Number.isSafeInteger(h.oldLines) || h.oldStart < 0 || h.oldLines < 0;
+    if (bad || h.oldStart > lines + 1 || h.oldLines > lines + 1) {
+      throw new InputError(fp.source, `does not apply to ${file}: hunk ${i + 1} (@@ -${h.oldStart},${h.oldLines} @@) lies outside the file (${lines} lines)`);
+    }
+  });
+}
+
 export function applyPatches(root: string, patches: FilePatch[]): PatchedTree {
   const before = new Map<string, string | null>();
   const after = new Map<string, string | null>();
@@ -56,6 +70,7 @@ export function applyPatches(root: string, patches: FilePatch[]): PatchedTree {
       after.set(source, null);
       continue;
     }
+    checkHunkBounds(fp, text ?? '', source);
     const result = fp.patch.hunks.length === 0 ? text : applyPatch(text ?? '', fp.patch);
     if (result === false) {
       const n = failingHunk(text ?? '', fp.patch);

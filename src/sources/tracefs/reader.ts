@@ -154,6 +154,7 @@ async function readTar(file: string): Promise<Map<string, Buffer>> {
       err.code === 'Z_BUF_ERROR' ? 'truncated archive (gzip stream ends early)'
       : /Truncated/.test(err.message) ? 'truncated archive'
       : err.code === 'TAR_BAD_ARCHIVE' ? 'not a tar archive'
+      : err.code === 'TAR_ENTRY_INVALID' ? 'not a tar archive (invalid member header)'
       : err.message;
     throw new InputError(file, why);
   }
