@@ -41,6 +41,7 @@ const { viewPrint } = await dist('diff/print.js');
 const { readPatchText } = await dist('patch/read.js');
 const { applyPatches } = await dist('patch/apply.js');
 const { loadTree } = await dist('sources/tree/index.js');
+const { main } = await dist('cli/main.js');
 
 // ---------------------------------------------------------------------------------------------- real data
 const CAPTURE = path.join(ROOT, 'test/fixtures/tracefs-linux-6.18.44-x86_64.tar.gz');
@@ -113,6 +114,53 @@ const byteMutation = (pool) =>
     for (const [pos, v] of flips) if (b.length) b[pos % b.length] = v;
     return cut && b.length ? b.subarray(0, at % b.length) : b;
   });
+
+/** Structural mutations of a parsed snapshot: one value anywhere replaced by a value of another type, or deleted. */
+const ODD_VALUES = ['<delete>', null, 0, -1, 1.5, 1e308, '', 'x', '[]', [], {}, true, [1], { a: 1 }, 'data_loc', 'tracepoint'];
+function jsonPaths(v, at = [], out = []) {
+  if (v && typeof v === 'object') {
+    for (const [k, c] of Object.entries(v)) {
+      out.push([...at, k]);
+      jsonPaths(c, [...at, k], out);
+    }
+  }
+  return out;
+}
+const smallPaths = jsonPaths(JSON.parse(smallJson));
+const structuralMutation = fc.tuple(fc.array(fc.tuple(fc.nat(), fc.constantFrom(...ODD_VALUES.keys())), { minLength: 1, maxLength: 3 })).map(([edits]) => {
+  const data = JSON.parse(smallJson);
+  for (const [p, v] of edits) {
+    const route = smallPaths[p % smallPaths.length];
+    let parent = data;
+    for (const k of route.slice(0, -1)) parent = parent?.[k];
+    if (!parent || typeof parent !== 'object') continue;
+    const last = route[route.length - 1];
+    const value = ODD_VALUES[v];
+    if (value === '<delete>') {
+      if (Array.isArray(parent)) parent.splice(Number(last), 1);
+      else delete parent[last];
+    } else parent[last] = structuredClone(value);
+  }
+  return JSON.stringify(data);
+});
+
+/** The CLI contract on one run: exit 0, 1 or 2; exit 2 is one stderr line `tpdrift: FILE...`; never an internal error. */
+async function cliContract(argv, file) {
+  let stdout = '';
+  let stderr = '';
+  const t0 = performance.now();
+  const code = await main(argv, { stdout: (x) => (stdout += x), stderr: (x) => (stderr += x), stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: tmp });
+  stats.maxMs = Math.max(stats.maxMs, performance.now() - t0);
+  if (/internal error|\n\s+at /.test(stderr)) throw new Error(`internal error from ${argv.join(' ')}: ${stderr}`);
+  if (![0, 1, 2].includes(code)) throw new Error(`exit ${code}`);
+  if (code === 2) {
+    const lines = stderr.trimEnd().split('\n');
+    if (lines.length !== 1 || !lines[0].startsWith(`tpdrift: ${file}`)) throw new Error(`exit 2 without one line naming ${file}: ${JSON.stringify(stderr)}`);
+    if (stdout !== '') throw new Error('exit 2 with output on stdout');
+  } else if (stdout === '') throw new Error(`exit ${code} without a report`);
+  return code;
+}
+const REPORT_FORMATS = ['text', 'json', 'sarif', 'markdown', 'github', 'html'];
 
 // ------------------------------------------------------------------------------------------- checking
 const BUDGET_MS = 2000;
@@ -213,6 +261,31 @@ const TARGETS = {
         runDiff(compareSnapshots(smallSnapshot, s));
         runDiff(compareSnapshots(s, smallSnapshot));
       }, [InputError]);
+    }),
+  ],
+  'snapshot reader (structural mutations; diff and lint through the CLI, every report format)': [
+    3_000,
+    fc.asyncProperty(structuralMutation, fc.constantFrom(...REPORT_FORMATS), async (text, format) => {
+      const f = path.join(tmp, 'mut.json');
+      const orig = path.join(tmp, 'orig.json');
+      if (!fs.existsSync(orig)) fs.writeFileSync(orig, smallJson);
+      fs.writeFileSync(f, text);
+      await cliContract(['diff', orig, f, '-f', format, '--fail-on', 'none'], f);
+      await cliContract(['diff', f, orig, '-f', format], f);
+      await cliContract(['lint', f, '-f', format], f);
+    }),
+  ],
+  'CLI on mutated real tracefs archives (diff snapshot ↔ capture)': [
+    1_500,
+    fc.asyncProperty(fc.nat(), textMutation(formats.filter((_, i) => /^events\/(sched|irq|timer)\//.test(formatKeys[i]))), fc.constantFrom(...REPORT_FORMATS), async (k, text, format) => {
+      const keys = [...smallCapture.keys()].filter((x) => x.endsWith('/format'));
+      const files = new Map(smallCapture);
+      files.set(keys[k % keys.length], Buffer.from(text));
+      const f = path.join(tmp, 'mut.tar.gz');
+      const orig = path.join(tmp, 'orig.json');
+      if (!fs.existsSync(orig)) fs.writeFileSync(orig, smallJson);
+      fs.writeFileSync(f, tarOf(files));
+      await cliContract(['diff', orig, f, '-f', format, '--fail-on', 'none'], f);
     }),
   ],
   'snapshot files (byte-mutated .json.gz)': [

@@ -40,35 +40,67 @@ function jsonErrorLine(text: string, e: Error): number | undefined {
   return text.slice(0, Number(m[1])).split('\n').length;
 }
 
-/** Checks the parts of the schema the engine relies on, naming the first thing that is wrong. */
+/**
+ * Checks every part of the schema the engine and the reporters read, naming the first thing that is wrong:
+ * a snapshot that passes never makes a later stage throw (a hand-edited or corrupted file fails here, with exit 2).
+ */
 export function validateSnapshot(data: unknown, file: string): Snapshot {
   const fail = (msg: string): never => {
     throw new InputError(file, msg);
   };
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) fail('not a tpdrift snapshot (not a JSON object)');
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isNat = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+  const optional = (o: Record<string, unknown>, k: string, ok: (v: unknown) => boolean, where: string, what: string): void => {
+    if (o[k] !== undefined && !ok(o[k])) fail(`${where}.${k} is not ${what}`);
+  };
+  const strings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  const checkFields = (list: unknown, where: string): void => {
+    if (!Array.isArray(list)) fail(`${where} is not an array`);
+    (list as unknown[]).forEach((f, j) => {
+      const w = `${where}[${j}]`;
+      if (!isObj(f) || typeof f.name !== 'string' || typeof f.type !== 'string') fail(`${w} lacks name or type`);
+      const fd = f as Record<string, unknown>;
+      for (const k of ['size', 'offset', 'line']) optional(fd, k, isNat, w, 'a non-negative integer');
+      optional(fd, 'array', (v) => isNat(v) || typeof v === 'string', w, 'a length or a string');
+      optional(fd, 'dynamic', (v) => v === 'data_loc' || v === 'rel_loc', w, "'data_loc' or 'rel_loc'");
+      optional(fd, 'signed', (v) => typeof v === 'boolean', w, 'true or false');
+      optional(fd, 'macro', (v) => typeof v === 'string', w, 'a string');
+    });
+  };
+  if (!isObj(data)) fail('not a tpdrift snapshot (not a JSON object)');
   const d = data as Record<string, unknown>;
   if (typeof d.schema !== 'string' || !d.schema.startsWith('tpdrift/snapshot@')) fail("not a tpdrift snapshot (no 'schema')");
   if (d.schema !== SNAPSHOT_SCHEMA) fail(`snapshot schema '${String(d.schema)}' is not supported by this version (reads ${SNAPSHOT_SCHEMA}); upgrade tpdrift`);
   if (!Array.isArray(d.events)) fail("snapshot has no 'events' array");
   const header = d.header as Record<string, unknown> | undefined;
-  if (!header || !Array.isArray(header.common)) fail("snapshot has no 'header.common' array");
+  if (!isObj(header) || !Array.isArray(header.common)) fail("snapshot has no 'header.common' array");
+  checkFields(header!.common, 'header.common');
+  if (header!.page !== undefined) checkFields(header!.page, 'header.page');
+  optional(header!, 'event', strings, 'header', 'a list of strings');
+  if (!isObj(d.kernel) || typeof d.kernel.source !== 'string' || !['tree', 'tracefs', 'snapshot', 'btf'].includes(d.kernel.kind as string)) {
+    fail("snapshot has no valid 'kernel' (source, kind)");
+  }
+  const kernel = d.kernel as Record<string, unknown>;
+  for (const k of ['release', 'arch']) optional(kernel, k, (v) => typeof v === 'string', 'kernel', 'a string');
+  optional(d, 'problems', (v) => Array.isArray(v) && v.every((p) => isObj(p) && typeof p.file === 'string' && typeof p.message === 'string' && (p.line === undefined || isNat(p.line))), 'snapshot', 'a list of {file, line?, message}');
   (d.events as unknown[]).forEach((ev, i) => {
-    const e = ev as Record<string, unknown>;
     const where = `events[${i}]`;
-    if (typeof e !== 'object' || e === null) fail(`${where} is not an object`);
+    if (!isObj(ev)) fail(`${where} is not an object`);
+    const e = ev as Record<string, unknown>;
     if (typeof e.system !== 'string' || typeof e.name !== 'string') fail(`${where} lacks system or name`);
-    if (!Array.isArray(e.fields)) fail(`${where} (${String(e.system)}:${String(e.name)}) has no fields array`);
-    (e.fields as unknown[]).forEach((f, j) => {
-      const fd = f as Record<string, unknown>;
-      if (typeof fd !== 'object' || fd === null || typeof fd.name !== 'string' || typeof fd.type !== 'string') {
-        fail(`${where}.fields[${j}] lacks name or type`);
-      }
-      for (const k of ['size', 'offset'] as const) {
-        if (fd[k] !== undefined && (typeof fd[k] !== 'number' || !Number.isInteger(fd[k]) || (fd[k] as number) < 0)) {
-          fail(`${where}.fields[${j}].${k} is not a non-negative integer`);
-        }
-      }
-    });
+    const key = `${String(e.system)}:${String(e.name)}`;
+    if (!['event', 'tracepoint', 'syscall'].includes(e.kind as string)) fail(`${where} (${key}) has no valid kind`);
+    if (!Array.isArray(e.fields)) fail(`${where} (${key}) has no fields array`);
+    checkFields(e.fields, `${where}.fields`);
+    if (e.common !== undefined) checkFields(e.common, `${where}.common`);
+    optional(e, 'id', isNat, where, 'a non-negative integer');
+    for (const k of ['class', 'assignDigest', 'condition']) optional(e, k, (v) => typeof v === 'string', where, 'a string');
+    optional(e, 'proto', (v) => Array.isArray(v) && v.every((a) => isObj(a) && typeof a.type === 'string' && typeof a.name === 'string'), where, 'a list of {type, name}');
+    optional(e, 'print', (v) => isObj(v) && typeof v.fmt === 'string' && strings(v.args), where, 'a {fmt, args} print format');
+    optional(e, 'assign', (v) => isObj(v) && Object.values(v).every((x) => typeof x === 'string'), where, 'a map of field to constant');
+    optional(e, 'written', strings, where, 'a list of strings');
+    optional(e, 'location', (v) => isObj(v) && typeof v.file === 'string' && isNat(v.line), where, 'a {file, line} location');
+    optional(e, 'calls', (v) => isObj(v) && isNat(v.count) && (v.generated === undefined || typeof v.generated === 'boolean'), where, 'a {count, generated?} call count');
   });
   return data as Snapshot;
 }
