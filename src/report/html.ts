@@ -28,6 +28,7 @@ tr.changed td{background:var(--chg)}
 .bars{display:grid;grid-template-columns:3em 1fr;gap:3px 8px;margin:6px 0;max-width:1100px;align-items:center}
 .bar{display:flex;height:16px;border:1px solid var(--line);border-radius:3px;overflow:hidden}
 .bar span{border-right:1px solid var(--bg);background:#90a4ae;min-width:1px}
+.bar span.gap{background:transparent}
 .bar span.added{background:var(--ok)}.bar span.removed{background:var(--err)}.bar span.changed{background:var(--warn)}
 .print{margin:4px 0;color:var(--mute);word-break:break-all}
 #empty{display:none;color:var(--mute);padding:20px 0}
@@ -99,17 +100,25 @@ function layoutRows(old?: EventLayout, neu?: EventLayout) {
   });
 }
 
-function bar(layout: EventLayout | undefined, states: Map<string, RowState>, side: 'old' | 'new'): string {
+function recordEnd(layout: EventLayout | undefined): number {
+  return (layout?.fields ?? []).reduce((m, f) => Math.max(m, (f.offset ?? 0) + (f.size ?? 0)), 0);
+}
+
+/** One side's record as a strip; both sides share one scale so that a record that grew looks longer. */
+function bar(layout: EventLayout | undefined, states: Map<string, RowState>, side: 'old' | 'new', total: number): string {
   if (!layout) return '<div class="bar"></div>';
-  const total = layout.fields.reduce((m, f) => Math.max(m, (f.offset ?? 0) + (f.size ?? 0)), 0);
   if (total === 0) return '<div class="bar"></div>';
-  const spans = layout.fields
-    .filter((f) => f.size !== undefined && f.offset !== undefined)
-    .map((f) => {
-      const st = states.get(f.name) ?? 'same';
-      const cls = st === 'same' ? '' : st === 'added' && side === 'old' ? '' : st === 'removed' && side === 'new' ? '' : st;
-      return `<span class="${cls}" style="margin-left:0;flex:0 0 ${((f.size! / total) * 100).toFixed(3)}%" title="${esc(`${f.decl} @${f.offset} size ${f.size}`)}"></span>`;
-    });
+  const pct = (n: number) => ((n / total) * 100).toFixed(3);
+  const spans: string[] = [];
+  let end = 0;
+  for (const f of [...layout.fields].filter((x) => x.size !== undefined && x.offset !== undefined).sort((a, b) => a.offset! - b.offset!)) {
+    // Bytes before the field (the common header, padding) are drawn as a gap.
+    if (f.offset! > end) spans.push(`<span class="gap" style="flex:0 0 ${pct(f.offset! - end)}%" title="${esc(`${f.offset! - end} bytes before ${f.name}`)}"></span>`);
+    const st = states.get(f.name) ?? 'same';
+    const cls = st === 'same' ? '' : st === 'added' && side === 'old' ? '' : st === 'removed' && side === 'new' ? '' : st;
+    spans.push(`<span class="${cls}" style="flex:0 0 ${pct(f.size!)}%" title="${esc(`${f.decl} @${f.offset} size ${f.size}`)}"></span>`);
+    end = Math.max(end, f.offset! + f.size!);
+  }
   return `<div class="bar">${spans.join('')}</div>`;
 }
 
@@ -123,8 +132,9 @@ function layoutBlock(event: string, l: { old?: EventLayout; new?: EventLayout })
   const body = rows.map((r) => `<tr class="${r.state}">${cell(r.o, 'old')}${cell(r.n, 'new')}</tr>`).join('');
   const print = (side: string, p?: string) => (p !== undefined ? `<div class="print mono">${side}: ${esc(clip(p, 400))}</div>` : '');
   const changed = rows.filter((r) => r.state !== 'same').length;
+  const scale = Math.max(recordEnd(l.old), recordEnd(l.new));
   return `<details class="layout"${changed > 0 && rows.length <= 24 ? ' open' : ''}><summary>record layout, old and new (${rows.length} fields, ${changed} differ)</summary>
-<div class="bars"><span class="mute">old</span>${bar(l.old, states, 'old')}<span class="mute">new</span>${bar(l.new, states, 'new')}</div>
+<div class="bars"><span class="mute">old</span>${bar(l.old, states, 'old', scale)}<span class="mute">new</span>${bar(l.new, states, 'new', scale)}</div>
 <table class="layout" data-event="${esc(event)}"><thead><tr><th colspan="3">old${l.old ? '' : ' (absent)'}</th><th colspan="3">new${l.new ? '' : ' (absent)'}</th></tr>
 <tr><th>offset</th><th>size</th><th>field</th><th>offset</th><th>size</th><th>field</th></tr></thead><tbody>${body}</tbody></table>
 ${print('old print', l.old?.print)}${print('new print', l.new?.print)}</details>`;
