@@ -11,6 +11,8 @@ import { acceptanceNotes, bySeverity, clip, describeSide, showValue, summaryLine
 export const MARKDOWN_COLLAPSE_ROWS = 10;
 /** Rows shown per severity; the rest are counted. */
 export const MARKDOWN_MAX_ROWS = 250;
+/** GitHub refuses comments over 65,536 characters: tables stop short of it, with a count of what is left. */
+export const MARKDOWN_MAX_CHARS = 60_000;
 
 const TITLE: Record<Severity, string> = { error: 'Errors', warning: 'Warnings', info: 'Info' };
 const ICON: Record<Severity, string> = { error: '🔴', warning: '🟠', info: '🔵' };
@@ -59,11 +61,24 @@ export const renderMarkdown: Reporter = (report) => {
     const rules = [...byRule.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     out.push(`By rule: ${rules.map(([r, n]) => `${code(r)} ${n}`).join(', ')}`, '');
   }
+  let used = out.join('\n').length + 2000;
   for (const sev of SEVERITIES) {
     const group = bySeverity(shown, sev);
     if (group.length === 0) continue;
-    const table = ['| Event | Field | Rule | Finding | Location |', '|---|---|---|---|---|', ...group.slice(0, MARKDOWN_MAX_ROWS).map(row)];
-    if (group.length > MARKDOWN_MAX_ROWS) table.push('', `… and ${group.length - MARKDOWN_MAX_ROWS} more ${sev} findings (see the full report).`);
+    const table = ['| Event | Field | Rule | Finding | Location |', '|---|---|---|---|---|'];
+    // Each severity may use its share of what is left, so that errors are never crowded out by info.
+    const budget = (MARKDOWN_MAX_CHARS - used) / (SEVERITIES.length - SEVERITIES.indexOf(sev));
+    let size = 0;
+    let rows = 0;
+    for (const f of group.slice(0, MARKDOWN_MAX_ROWS)) {
+      const r = row(f);
+      if (size + r.length + 1 > budget) break;
+      table.push(r);
+      size += r.length + 1;
+      rows++;
+    }
+    used += size + 200;
+    if (group.length > rows) table.push('', `… and ${group.length - rows} more ${sev} findings (see the full report).`);
     const title = `${ICON[sev]} ${TITLE[sev]} (${group.length})`;
     if (group.length > MARKDOWN_COLLAPSE_ROWS) {
       out.push(`<details${sev === 'error' ? ' open' : ''}><summary><b>${title}</b></summary>`, '', ...table, '', '</details>', '');
