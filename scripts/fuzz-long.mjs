@@ -297,7 +297,7 @@ const TARGETS = {
     }),
   ],
   'patch reader and applier (mutated real 6.1→6.12 sched.h patch)': [
-    4_000,
+    10_000,
     fc.property(textMutation([realPatch]), (t) => bounded(() => applyPatches(MINI_TREE, readPatchText(t, 'p')), [InputError])),
   ],
   'round-trip (events → snapshot → JSON → validate → diff = 0 findings)': [

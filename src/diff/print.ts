@@ -91,12 +91,13 @@ function stripTables(arg: string, tables: SymbolTable[]): string {
       throw e;
     }
     const first = TABLE_CALLS[call]!;
-    const head = parts.slice(0, first);
-    // The subject itself may hold a table (nested calls): strip those first.
-    const subject = normalizeExpr(stripTables(head[0] ?? '', tables));
+    // The subject itself may hold a table (nested calls): strip those first, once (stripping the subject twice
+    // doubled the work at every nesting level: 20 nested calls took 14 s, a few more ran out of memory).
+    const head = parts.slice(0, first).map((h) => stripTables(h, tables));
+    const subject = normalizeExpr(head[0] ?? '');
     const entries = parts.slice(first).map(parseEntry).filter((e) => e !== undefined);
     tables.push({ call, subject, entries });
-    out += arg.slice(from, m.index) + `${call}(${head.map((h) => stripTables(h, tables)).join(', ')}, {…})`;
+    out += arg.slice(from, m.index) + `${call}(${head.join(', ')}, {…})`;
     from = close + 1;
     TABLE_CALL_RE.lastIndex = from;
   }

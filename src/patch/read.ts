@@ -60,6 +60,10 @@ export function readPatchText(text: string, file: string): FilePatch[] {
     }
     for (const p of patches) {
       if (p.hunks.length === 0 && p.oldFileName === undefined && p.newFileName === undefined) continue;
+      // Hunks with neither a `---` nor a `+++` name (a mangled header) apply to no file: not a crash, an error.
+      if (treePath(p.oldFileName) === null && treePath(p.newFileName) === null) {
+        throw new InputError(file, 'hunks without a file name (no valid ---/+++ header lines)');
+      }
       const fp: FilePatch = {
         oldPath: treePath(p.oldFileName),
         newPath: treePath(p.newFileName),

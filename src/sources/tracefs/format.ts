@@ -34,10 +34,12 @@ export function parseFieldDeclaration(decl: string): Pick<Field, 'name' | 'type'
   let array: number | string | undefined;
   if (dynamic) {
     // `__data_loc char[] name`: the brackets belong to the type.
-    const m = /^(.*?)\s*\[\s*\]\s*([A-Za-z_][A-Za-z0-9_]*)$/.exec(text);
-    if (m) {
+    // (Read by hand, not with /^(.*?)\s*\[\s*\]\s*(ident)$/: that regex is quadratic on long runs of spaces.)
+    const name = trailingIdentifier(text);
+    const before = text.slice(0, text.length - name.length).trimEnd();
+    if (name !== '' && before.endsWith(']') && before.slice(0, -1).trimEnd().endsWith('[')) {
       array = '[]';
-      text = `${m[1]} ${m[2]}`;
+      text = `${before.slice(0, -1).trimEnd().slice(0, -1).trimEnd()} ${name}`;
     }
   } else if (text.endsWith(']')) {
     const open = findOpeningBracket(text);
@@ -46,18 +48,45 @@ export function parseFieldDeclaration(decl: string): Pick<Field, 'name' | 'type'
     array = inner === '' ? '[]' : (evaluateLength(inner) ?? inner);
     text = text.slice(0, open).trimEnd();
   }
-  const m = /^(.*?)([A-Za-z_][A-Za-z0-9_]*)$/s.exec(text);
-  if (!m || !IDENT.test(m[2]!)) return undefined;
-  const type = m[1]!.trim();
+  const name = trailingIdentifier(text);
+  if (!IDENT.test(name)) return undefined;
+  const type = text.slice(0, text.length - name.length).trim();
   if (type === '') return undefined;
-  const out: Pick<Field, 'name' | 'type' | 'array' | 'dynamic'> = { name: m[2]!, type };
+  const out: Pick<Field, 'name' | 'type' | 'array' | 'dynamic'> = { name, type };
   if (array !== undefined) out.array = array;
   if (dynamic) out.dynamic = dynamic;
   return out;
 }
 
+/** The identifier `text` ends with (`''` when none): the trailing run of word characters, leading digits dropped. */
+function trailingIdentifier(text: string): string {
+  let i = text.length;
+  while (i > 0 && /\w/.test(text[i - 1]!)) i--;
+  while (i < text.length && /\d/.test(text[i]!)) i++;
+  return text.slice(i);
+}
+
 function findOpeningBracket(text: string): number {
   // Array lengths can hold brackets themselves (`[(int)sizeof(x[0])]`): find the '[' whose match is the end.
+  // One pass with a stack finds the candidate; matchingBracket (which knows literals and comments) confirms it.
+  const stack: number[] = [];
+  let candidate = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '[' || c === '(' || c === '{') stack.push(i);
+    else if (c === ']' || c === ')' || c === '}') {
+      const open = stack.pop();
+      if (open === undefined) break;
+      if (i === text.length - 1 && text[open] === '[') candidate = open;
+    }
+  }
+  try {
+    if (candidate >= 0 && matchingBracket(text, candidate) === text.length - 1) return candidate;
+  } catch {
+    /* not this one */
+  }
+  // Literals or comments holding brackets: try every '[' (quadratic, so only on text of a sane length).
+  if (text.length > 2048) return -1;
   for (let i = text.indexOf('['); i >= 0; i = text.indexOf('[', i + 1)) {
     try {
       if (matchingBracket(text, i) === text.length - 1) return i;

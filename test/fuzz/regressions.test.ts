@@ -1,0 +1,117 @@
+/**
+ * Inputs that fuzzing and adversarial probing found to crash or hang a reader, kept as regression tests.
+ * Each names the fix (docs/robustness.md has the story). Every case must finish within a time budget.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { main } from '../../src/cli/main.js';
+import { parseFormat } from '../../src/sources/tracefs/format.js';
+import { viewPrint } from '../../src/diff/print.js';
+import { readPatchText } from '../../src/patch/read.js';
+import { readSnapshot, validateSnapshot } from '../../src/sources/snapshot-file.js';
+
+const ROOT = path.join(import.meta.dirname, '../..');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tpdrift-regress-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** A format file with one field declaration `decl` (and a print format `print`). */
+const format = (decl: string, print = '"x"') => `name: x\nID: 1\nformat:\n\tfield:${decl};\toffset:8;\tsize:4;\tsigned:0;\n\nprint fmt: ${print}\n`;
+
+function timed<T>(fn: () => T): { ms: number; value?: T; error?: unknown } {
+  const t0 = performance.now();
+  try {
+    const value = fn();
+    return { ms: performance.now() - t0, value };
+  } catch (error) {
+    return { ms: performance.now() - t0, error };
+  }
+}
+
+describe('the format reader is linear on long lines (a 1 MiB format file once took hours)', () => {
+  // Before the fix: 32,000 '[' took 31 s (quadratic in matchingBracket per '['), 32,000 spaces inside a
+  // __data_loc declaration 5 s and a 32,000-character identifier followed by '-' 3.5 s (regex backtracking).
+  const N = 200_000;
+  const cases: [string, string][] = [
+    ['many opening brackets', 'int x' + '['.repeat(N) + ']'],
+    ['spaces inside a __data_loc declaration', '__data_loc a' + ' '.repeat(N) + 'b x'],
+    ['a long identifier that does not end the declaration', 'int ' + 'a'.repeat(N) + '-'],
+    ['many bracket pairs', 'int x' + '[1]'.repeat(N / 3)],
+  ];
+  for (const [name, decl] of cases) {
+    it(name, () => {
+      const r = timed(() => parseFormat(format(decl), 'f'));
+      expect(r.error === undefined || r.error instanceof InputError).toBe(true);
+      expect(r.ms).toBeLessThan(1000);
+    });
+  }
+
+  it('still reads what the regexes read: arrays, __data_loc, identifiers after digits', () => {
+    const fields = (decl: string) => parseFormat(format(decl), 'f').fields[0];
+    expect(fields('__data_loc char[] name')).toEqual({ name: 'name', type: 'char', array: '[]', dynamic: 'data_loc', size: 4, offset: 8, signed: false });
+    expect(fields('__rel_loc u32 [ ]  vals')).toMatchObject({ name: 'vals', type: 'u32', array: '[]', dynamic: 'rel_loc' });
+    expect(fields('char comm[(int)sizeof(x[0])]')).toMatchObject({ name: 'comm', type: 'char', array: '(int)sizeof(x[0])' });
+    expect(fields('unsigned long caller[8]')).toMatchObject({ name: 'caller', type: 'unsigned long', array: 8 });
+    expect(fields('struct x 9abc')).toMatchObject({ name: 'abc', type: 'struct x 9' });
+    expect(() => parseFormat(format('int 123'), 'f')).toThrow(InputError);
+  });
+});
+
+describe('nested __print_symbolic calls cost linear work (were 2^depth: 20 levels took 14 s, more ran out of memory)', () => {
+  it('200 nested tables', () => {
+    const depth = 200;
+    const arg = '__print_symbolic('.repeat(depth) + 'REC->a' + ', { 1, "a" })'.repeat(depth);
+    const r = timed(() => viewPrint({ fmt: '%s', args: [arg] }));
+    expect(r.error).toBeUndefined();
+    expect(r.value!.tables).toHaveLength(depth);
+    expect(r.ms).toBeLessThan(2000);
+  });
+
+  it('a nested table is reported once, not once per level above it', () => {
+    const v = viewPrint({ fmt: '%s', args: ['__print_flags(__print_symbolic(REC->a, { 1, "one" }), "|", { 2, "two" })'] })!;
+    expect(v.tables.map((t) => t.call)).toEqual(['__print_symbolic', '__print_flags']);
+    expect(v.args).toEqual(['__print_flags(__print_symbolic(REC->a,{…}),"|",{…})']);
+  });
+});
+
+describe('the patch reader', () => {
+  it('hunks under a mangled header (no ---/+++ names) are an InputError, not a TypeError from path.join(null)', () => {
+    const text = '====-- a/includ+ b/include/trace/events/sched.h\n@@ -1,2 +1,2 @@\n-a\n+b\n c\n';
+    expect(() => readPatchText(text, 'p.patch')).toThrow(new InputError('p.patch', 'hunks without a file name (no valid ---/+++ header lines)'));
+  });
+});
+
+describe('a snapshot that passes validation never crashes a later stage', () => {
+  const snap = () => JSON.parse(fs.readFileSync(path.join(ROOT, 'snapshots/linux-6.18.44-x86_64.tracefs.json'), 'utf8'));
+  const broken: [string, (s: any) => void, RegExp][] = [
+    ['a print format without fmt (was: TypeError in print-refs during lint/diff)', (s) => delete s.events[0].print.fmt, /events\[0\]\.print is not a \{fmt, args\} print format/],
+    ['print args that are not strings', (s) => (s.events[0].print.args = [1, 2]), /events\[0\]\.print is not/],
+    ['an unknown event kind', (s) => (s.events[3].kind = 'probe'), /events\[3\] \(.*\) has no valid kind/],
+    ['a field array that is an object', (s) => (s.events[1].fields[0].array = {}), /events\[1\]\.fields\[0\]\.array is not a length or a string/],
+    ['a header page field without a type', (s) => delete s.header.page[0].type, /header\.page\[0\] lacks name or type/],
+    ['a kernel without kind', (s) => delete s.kernel.kind, /no valid 'kernel'/],
+    ['a problem without message', (s) => (s.problems = [{ file: 'x' }]), /problems is not a list/],
+  ];
+  for (const [name, edit, message] of broken) {
+    it(name, async () => {
+      const s = snap();
+      edit(s);
+      expect(() => validateSnapshot(s, 's.json')).toThrow(message);
+      const file = path.join(tmp, `${name.replace(/\W+/g, '-')}.json`);
+      fs.writeFileSync(file, JSON.stringify(s));
+      let stderr = '';
+      const code = await main(['lint', file], { stdout: () => {}, stderr: (x) => (stderr += x), stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: tmp });
+      expect(code).toBe(2);
+      expect(stderr).toMatch(new RegExp(`^tpdrift: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*\n$`));
+      expect(stderr).not.toMatch(/internal error/);
+    });
+  }
+
+  it('every committed snapshot still validates', () => {
+    const files = fs.readdirSync(path.join(ROOT, 'snapshots'));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const f of files) expect(() => readSnapshot(path.join(ROOT, 'snapshots', f))).not.toThrow();
+  });
+});
