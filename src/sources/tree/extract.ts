@@ -150,15 +150,22 @@ const CONST_VALUE = /^(?:-?\s*(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*|true|false|NULL|'
 export function parseAssign(text: string): Record<string, string> {
   const inner = unwrap(text, ['TP_fast_assign']);
   const seen = new Map<string, Set<string>>();
-  for (const m of inner.matchAll(/__entry\s*->\s*(\w+)\s*(=|\+=|-=|\|=|&=|\+\+|--)\s*([^;]*);/g)) {
+  // `__entry` is #defined to `entry` in the generated code, so some headers write `entry->x`; `==` compares.
+  for (const m of inner.matchAll(/\b(?:__)?entry\s*->\s*(\w+)\s*(=(?!=)|\+=|-=|\|=|&=|\+\+|--)\s*([^;{}]*)[;{}]/g)) {
     const v = m[2] === '=' ? ws(m[3]!) : '?';
     const s = seen.get(m[1]!) ?? new Set();
     s.add(CONST_VALUE.test(v) ? v : '?');
     seen.set(m[1]!, s);
   }
   // Stores through other forms (memcpy(__entry->x, ...), __assign_str(x), &__entry->x) make it non-constant.
-  for (const m of inner.matchAll(/(?:&\s*__entry\s*->\s*|__entry\s*->\s*)(\w+)(?!\s*(?:=[^=]|\+=|-=))/g)) {
-    if (/&\s*__entry|\(\s*__entry/.test(inner.slice(Math.max(0, m.index - 2), m.index + 9))) seen.get(m[1]!)?.add('?');
+  for (const m of inner.matchAll(/(?:&\s*(?:__)?entry\s*->\s*|\b(?:__)?entry\s*->\s*)(\w+)(?!\s*(?:=[^=]|\+=|-=))/g)) {
+    if (/&\s*(?:__)?entry|\(\s*(?:__)?entry/.test(inner.slice(Math.max(0, m.index - 2), m.index + 9))) seen.get(m[1]!)?.add('?');
+  }
+  // A store inside a conditional branch is not "always": a constant only counts when it is not under an if/else/?:.
+  for (const [k, vs] of seen) {
+    if (vs.has('?')) continue;
+    const stores = [...inner.matchAll(new RegExp(`\\b(?:__)?entry\\s*->\\s*${k}\\s*=(?!=)`, 'g'))];
+    if (stores.some((m) => /\b(?:if|else|switch|case)\b|\?/.test(inner.slice(Math.max(0, inner.lastIndexOf(';', m.index) + 1), m.index)))) vs.add('?');
   }
   const out: Record<string, string> = {};
   for (const [k, vs] of seen) if (vs.size === 1 && !vs.has('?')) out[k] = [...vs][0]!;
@@ -173,9 +180,9 @@ export function parseAssign(text: string): Record<string, string> {
  */
 export function parseWrites(text: string): string[] | undefined {
   const inner = unwrap(text, ['TP_fast_assign']);
-  if (/\b__entry\b(?!\s*->)/.test(inner)) return undefined;
+  if (/\b(?:__)?entry\b(?!\s*->)/.test(inner)) return undefined;
   const names = new Set<string>();
-  for (const m of inner.matchAll(/\b__entry\s*->\s*(\w+)/g)) names.add(m[1]!);
+  for (const m of inner.matchAll(/\b(?:__)?entry\s*->\s*(\w+)/g)) names.add(m[1]!);
   for (const m of inner.matchAll(/\b__(?:assign|get)_(?:rel_)?\w+\s*\(\s*(\w+)/g)) names.add(m[1]!);
   return [...names].sort();
 }

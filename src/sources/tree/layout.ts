@@ -43,6 +43,11 @@ const BUILTIN: Record<string, [number, boolean]> = {
   _Bool: [1, false],
   bool: [1, false],
   __int128: [16, true],
+  // Chosen under #ifdef CONFIG_ARCH_DMA_ADDR_T_64BIT / CONFIG_PHYS_ADDR_T_64BIT in include/linux/types.h:
+  // both are set on x86_64, and no #ifdef is evaluated, so they are fixed here.
+  dma_addr_t: [8, false],
+  phys_addr_t: [8, false],
+  resource_size_t: [8, false],
   'unsigned __int128': [16, false],
 };
 

@@ -75,7 +75,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   const texts = new Map<string, string>();
   const env: TypeEnv = { typedefs: new Map(), constants: new Map(), unsignedChar: false };
   const calls = new Map<string, number>();
-  const pastes: { prefixes: string[]; idents: Set<string> }[] = [];
+  const pastes: Paste[] = [];
   for (const s of scans) {
     if (s.error) problems.push({ file: s.file, message: `unreadable: ${s.error}` });
     if (s.defText !== undefined) texts.set(s.file, s.defText);
@@ -83,7 +83,11 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
     for (const [k, v] of s.constants ?? []) addTo(env.constants, k, { value: v, file: s.file });
     if (!s.machinery) {
       for (const [k, n] of Object.entries(s.calls ?? {})) calls.set(k, (calls.get(k) ?? 0) + n);
-      if (s.paste) pastes.push({ prefixes: s.paste.prefixes, idents: new Set(s.paste.idents) });
+      if (s.paste) {
+        const paste: Paste = { prefixes: s.paste.prefixes, dir: path.posix.dirname(s.file) };
+        if (s.paste.idents) paste.idents = new Set(s.paste.idents);
+        pastes.push(paste);
+      }
     }
   }
   env.unsignedChar = read('Makefile')?.includes('-funsigned-char') ?? false;
@@ -226,7 +230,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
     }
     if (r.proto) ev.proto = r.proto;
     if (r.print) ev.print = r.print;
-    ev.calls = callsOf(r.name, calls, pastes);
+    ev.calls = callsOf(r.name, r.file, calls, pastes);
     events.push(ev);
   }
 
@@ -236,15 +240,28 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   return makeSnapshot({ kernel, header: { common }, events, problems });
 }
 
-function callsOf(name: string, calls: Map<string, number>, pastes: { prefixes: string[]; idents: Set<string> }[]): EventDef['calls'] {
+/** A `trace_<prefix>##…` paste: the file's directory, the prefixes, and (for a .c file) its identifiers. */
+interface Paste {
+  prefixes: string[];
+  dir: string;
+  idents?: Set<string>;
+}
+
+/**
+ * `generated` when a paste could produce the name. A paste in a .c file: the prefix and the rest of the name
+ * among that file's identifiers. A paste in a header (a macro used from other files: bcachefs, cgroup, rv):
+ * the prefix alone, and for an empty prefix (`trace_##name`) only the events of the macro's own subsystem.
+ */
+function callsOf(name: string, file: string, calls: Map<string, number>, pastes: Paste[]): EventDef['calls'] {
   const count = (calls.get(name) ?? 0) + (calls.get(`${name}_enabled`) ?? 0) + (calls.get(`${name}_rcuidle`) ?? 0);
-  let generated = false;
-  for (const p of pastes) {
-    for (const pre of p.prefixes) {
-      if (name.startsWith(pre) && name.length > pre.length && p.idents.has(name.slice(pre.length))) generated = true;
-    }
-    if (generated) break;
-  }
+  const subsystem = file.split('/').slice(0, 2).join('/');
+  const generated = pastes.some((p) =>
+    p.prefixes.some((pre) => {
+      if (!name.startsWith(pre) || name.length === pre.length) return false;
+      if (p.idents) return p.idents.has(name.slice(pre.length));
+      return pre !== '' || p.dir === subsystem || p.dir.startsWith(`${subsystem}/`);
+    }),
+  );
   return generated ? { count, generated } : { count };
 }
 
