@@ -6,7 +6,7 @@
  * time budget, and that the round-trips hold. Prints one line per target and a JSON summary; exits 1 when a
  * target failed (fast-check's shrunk counterexample is printed). Results are recorded in docs/robustness.md.
  *
- *   node scripts/fuzz-long.mjs [--scale 1] [--seed N] [--only name,name]
+ *   node scripts/fuzz-long.mjs [--scale 1] [--seed N] [--only name,name] [--shrink] [--failures DIR]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,6 +27,10 @@ const opt = (name, def) => {
 const scale = Number(opt('scale', '1'));
 const seed = Number(opt('seed', String(Date.now() % 2 ** 31)));
 const only = opt('only', '')?.split(',').filter(Boolean) ?? [];
+/** Shrinking a slow counterexample can take many minutes; off unless asked for. */
+const shrink = args.includes('--shrink');
+/** Failing inputs are written here, one file per target, to reproduce them. */
+const failDir = opt('failures', path.join(os.tmpdir(), 'tpdrift-fuzz-failures'));
 
 const { InputError } = await dist('errors.js');
 const { CTextError, splitTopLevel, matchingBracket, readStringLiterals, stripComments } = await dist('util/ctext.js');
@@ -62,7 +66,7 @@ const schedB = fs.readFileSync(path.join(ROOT, 'test/fixtures/tree-real/linux-6.
 const realPatch = createTwoFilesPatch(`a/${SCHED_H}`, `b/${SCHED_H}`, schedA, schedB);
 
 // ------------------------------------------------------------------------------------------ mutations
-const KINDS = ['flip', 'truncate', 'drop-line', 'dup-line', 'swap-lines', 'huge-number', 'negative', 'insert', 'delete-range', 'paren', 'quote', 'comment', 'backslash'];
+const KINDS = ['flip', 'truncate', 'drop-line', 'dup-line', 'swap-lines', 'huge-number', 'negative', 'insert', 'delete-range', 'paren', 'quote', 'comment', 'backslash', 'blow-up'];
 
 /** A mutation of text taken from `pool`: what truncation, corruption and careless editing do to files. */
 const textMutation = (pool) =>
@@ -103,6 +107,8 @@ function mutateOnce(text, kind, at, at2, junk) {
     case 'quote': return text.slice(0, i) + '"\''[at2 % 2] + text.slice(i);
     case 'comment': return text.slice(0, i) + '/*' + text.slice(i);
     case 'backslash': return text.slice(0, i) + '\\' + text.slice(i);
+    // A short piece repeated thousands of times: long lines are where quadratic readers hang.
+    case 'blow-up': return text.slice(0, i) + text.slice(i, i + 1 + (at2 % 3)).repeat(2000 + (at % 30_000)) + text.slice(i);
   }
   return text;
 }
@@ -361,6 +367,25 @@ function tarOf(files) {
   return zlib.gzipSync(Buffer.concat(parts));
 }
 
+/** A mutated text described as the edit it is from the nearest real input (counterexamples are often 100 KB). */
+const POOLS = [formats, prints, [smallJson], [realPatch], [schedA]].flat();
+function describeValue(v) {
+  if (typeof v !== 'string' || v.length < 300) return v;
+  let best = '';
+  let prefix = -1;
+  for (const o of POOLS) {
+    let i = 0;
+    while (i < o.length && i < v.length && o[i] === v[i]) i++;
+    if (i > prefix) [best, prefix] = [o, i];
+  }
+  let k = 0;
+  while (k < best.length - prefix && k < v.length - prefix && best[best.length - 1 - k] === v[v.length - 1 - k]) k++;
+  const removed = best.slice(prefix, best.length - k);
+  const inserted = v.slice(prefix, v.length - k);
+  const show = (x) => (x.length > 120 ? `${JSON.stringify(x.slice(0, 60))}…(${x.length} chars)…${JSON.stringify(x.slice(-60))}` : JSON.stringify(x));
+  return `edit of a ${best.length}-char real input at offset ${prefix} (line ${best.slice(0, prefix).split('\n').length}): removed ${show(removed)}, inserted ${show(inserted)}`;
+}
+
 // ----------------------------------------------------------------------------------------------- run
 const results = [];
 const t0 = performance.now();
@@ -370,7 +395,7 @@ for (const [name, [runs, property]] of Object.entries(TARGETS)) {
   const numRuns = Math.max(1, Math.round(runs * scale));
   stats = { maxMs: 0 };
   const start = performance.now();
-  const details = await fc.check(property, { numRuns, seed, endOnFailure: false });
+  const details = await fc.check(property, { numRuns, seed, endOnFailure: !shrink });
   const ms = performance.now() - start;
   const r = {
     target: name,
@@ -381,9 +406,12 @@ for (const [name, [runs, property]] of Object.entries(TARGETS)) {
     failed: details.failed,
   };
   if (details.failed) {
-    r.counterexample = JSON.stringify(details.counterexample).slice(0, 2000);
+    r.counterexample = JSON.stringify(details.counterexample.map(describeValue)).slice(0, 2000);
     r.error = String(details.errorInstance?.stack ?? details.error).slice(0, 2000);
     r.path = details.counterexamplePath;
+    fs.mkdirSync(failDir, { recursive: true });
+    r.saved = path.join(failDir, `${name.replace(/\W+/g, '-').slice(0, 60)}.json`);
+    fs.writeFileSync(r.saved, JSON.stringify(details.counterexample));
   }
   results.push(r);
   console.log(`${details.failed ? 'FAIL' : 'ok  '} ${String(r.cases).padStart(7)} cases ${String(r.seconds).padStart(7)} s  max ${String(r.maxCaseMs).padStart(7)} ms/case  ${name}`);
