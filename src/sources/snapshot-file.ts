@@ -15,7 +15,7 @@ export function readSnapshot(file: string): Snapshot {
     raw = fs.readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(file, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message);
+    throw new InputError(file, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory, not a snapshot file' : (e as Error).message);
   }
   if (/\.gz$/i.test(file) || (raw[0] === 0x1f && raw[1] === 0x8b)) {
     try {
@@ -24,7 +24,13 @@ export function readSnapshot(file: string): Snapshot {
       throw new InputError(file, 'truncated or corrupt gzip data');
     }
   }
-  const text = raw.toString('utf8');
+  // Invalid UTF-8 would become U+FFFD inside names and types, silently: a corrupt file, said so.
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    throw new InputError(file, 'not valid UTF-8 text', raw.subarray(0, firstBadUtf8(raw)).toString('latin1').split('\n').length);
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -32,6 +38,24 @@ export function readSnapshot(file: string): Snapshot {
     throw new InputError(file, `not valid JSON (${(e as Error).message})`, jsonErrorLine(text, e as Error));
   }
   return validateSnapshot(data, file);
+}
+
+/** Offset of the first byte that does not decode (the error line names where the damage starts). */
+function firstBadUtf8(raw: Buffer): number {
+  const dec = new TextDecoder('utf-8', { fatal: true });
+  let lo = 0;
+  let hi = raw.length;
+  // Binary search for the longest prefix that decodes as (possibly incomplete, then complete-able) UTF-8.
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      dec.decode(raw.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
 }
 
 function jsonErrorLine(text: string, e: Error): number | undefined {

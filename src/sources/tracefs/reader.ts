@@ -81,7 +81,12 @@ function readDirectory(root: string): Map<string, Buffer> {
       throw new InputError(dir, describeFsError(e));
     }
   };
+  // A linked system or event directory is neither followed nor silently dropped (its events would read as removed).
+  const noLink = (entry: fs.Dirent, dir: string): void => {
+    if (entry.isSymbolicLink()) throw new InputError(path.join(dir, entry.name), 'symbolic link: not followed');
+  };
   for (const sys of list(events)) {
+    noLink(sys, events);
     if (sys.isFile() && (sys.name === 'header_page' || sys.name === 'header_event')) {
       files.set(`${prefix}/${sys.name}`, readFileChecked(path.join(events, sys.name)));
       continue;
@@ -89,6 +94,7 @@ function readDirectory(root: string): Map<string, Buffer> {
     if (!sys.isDirectory()) continue;
     const sysDir = path.join(events, sys.name);
     for (const ev of list(sysDir)) {
+      noLink(ev, sysDir);
       if (ev.isFile() && ev.name === 'format') {
         // Not where tracefs puts formats; kept so that the snapshot can say it was not read.
         files.set(`${prefix}/${sys.name}/format`, Buffer.alloc(0));
@@ -155,6 +161,7 @@ async function readTar(file: string): Promise<Map<string, Buffer>> {
       : /Truncated/.test(err.message) ? 'truncated archive'
       : err.code === 'TAR_BAD_ARCHIVE' ? 'not a tar archive'
       : err.code === 'TAR_ENTRY_INVALID' ? 'not a tar archive (invalid member header)'
+      : err.code !== undefined && /^E[A-Z]+$/.test(err.code) ? describeFsError(err)
       : err.message;
     throw new InputError(file, why);
   }
