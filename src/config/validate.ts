@@ -1,7 +1,8 @@
 /** Reading user JSON files and checking them against the published schemas (schema/*.schema.json) with ajv. */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
 
 export type SchemaName = 'config' | 'baseline' | 'suppressions';
@@ -20,6 +21,9 @@ const compiled = new Map<SchemaName, ValidateFunction>();
 function validator(name: SchemaName): ValidateFunction {
   let v = compiled.get(name);
   if (!v) {
+    // Required on first use (ajv is CommonJS): loading it costs more than a whole snapshot diff, and most
+    // runs have no config, baseline or suppressions file to check.
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
     const ajv = new Ajv({ allErrors: false, strict: true });
     v = ajv.compile(JSON.parse(fs.readFileSync(schemaPath(name), 'utf8')) as object);
     compiled.set(name, v);

@@ -23,41 +23,71 @@ export interface SymbolTable {
 
 /** `0x0001`, `0x00000001` and `1` are one value: integer literals compare by value (written in hex). */
 function canonicalNumbers(s: string): string {
+  if (!/\d/.test(s)) return s;
   return s.replace(/\b(0[xX][0-9a-fA-F]+|\d+)([uUlL]*)\b/g, (_m, digits: string, suffix: string) => {
     const v = BigInt(digits);
     return '0x' + v.toString(16) + suffix.toUpperCase();
   });
 }
 
+/**
+ * Results of normalizeExpr by input. Print arguments repeat a lot (every event of a class prints the same
+ * way, `REC->field` shapes recur): a diff of two whole trees normalizes the same strings many times over.
+ * Bounded so that a long-lived process (tests, fuzzing) does not grow without end.
+ */
+const normalized = new Map<string, string>();
+const MEMO_LIMIT = 50_000;
+
 /** Folds whitespace outside string literals and writes integer literals one way, so layout-only differences vanish. */
 export function normalizeExpr(s: string): string {
-  return foldSpace(s)
-    .split(/("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')/)
-    .map((part, i) => (i % 2 === 1 ? part : canonicalNumbers(part)))
-    .join('');
+  let out = normalized.get(s);
+  if (out === undefined) {
+    const folded = foldSpace(s);
+    out = folded.includes('"') || folded.includes("'")
+      ? folded
+          .split(/("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')/)
+          .map((part, i) => (i % 2 === 1 ? part : canonicalNumbers(part)))
+          .join('')
+      : canonicalNumbers(folded);
+    if (normalized.size >= MEMO_LIMIT) normalized.clear();
+    normalized.set(s, out);
+  }
+  return out;
+}
+
+/** `/\s/` without a regular expression per character (ASCII first; anything else asks the regex). */
+function isSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return /\s/.test(String.fromCharCode(c));
+}
+
+/** `/[A-Za-z0-9_]/` on one character code. */
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 function foldSpace(s: string): string {
   let out = '';
   let i = 0;
+  let runStart = 0; // start of the text copied unchanged since the last fold
   while (i < s.length) {
-    const c = s[i]!;
-    if (c === '"' || c === "'") {
+    const c = s.charCodeAt(i);
+    if (c === 34 /* " */ || c === 39 /* ' */) {
       let j = i + 1;
-      while (j < s.length && s[j] !== c) j += s[j] === '\\' ? 2 : 1;
-      out += s.slice(i, j + 1);
-      i = j + 1;
-    } else if (/\s/.test(c)) {
-      while (i < s.length && /\s/.test(s[i]!)) i++;
-      const prev = out[out.length - 1] ?? '';
-      const next = s[i] ?? '';
-      if (/[A-Za-z0-9_]/.test(prev) && /[A-Za-z0-9_]/.test(next)) out += ' ';
+      while (j < s.length && s.charCodeAt(j) !== c) j += s.charCodeAt(j) === 92 /* \\ */ ? 2 : 1;
+      i = Math.min(j + 1, s.length);
+    } else if (isSpace(c)) {
+      out += s.slice(runStart, i);
+      while (i < s.length && isSpace(s.charCodeAt(i))) i++;
+      const prev = out.length > 0 ? out.charCodeAt(out.length - 1) : -1;
+      const next = i < s.length ? s.charCodeAt(i) : -1;
+      if (isWordChar(prev) && isWordChar(next)) out += ' ';
+      runStart = i;
     } else {
-      out += c;
       i++;
     }
   }
-  return out;
+  return out + s.slice(runStart);
 }
 
 /** Extracts the symbol tables of every argument and returns the arguments with the tables blanked out. */
@@ -125,8 +155,19 @@ export interface PrintView {
   tables: SymbolTable[];
 }
 
+/** viewPrint results by content: events of one class share their print, and two trees share most prints. */
+const views = new Map<string, PrintView>();
+
+/** The print as the rules compare it. The result is shared between callers: read it, never change it. */
 export function viewPrint(p: PrintFormat | undefined): PrintView | undefined {
   if (!p) return undefined;
-  const { args, tables } = splitSymbolTables(p.args);
-  return { fmt: p.fmt, args: args.map(normalizeExpr), tables };
+  const key = JSON.stringify([p.fmt, p.args]);
+  let v = views.get(key);
+  if (v === undefined) {
+    const { args, tables } = splitSymbolTables(p.args);
+    v = { fmt: p.fmt, args: args.map(normalizeExpr), tables };
+    if (views.size >= MEMO_LIMIT) views.clear();
+    views.set(key, v);
+  }
+  return v;
 }

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { InputError, UsageError } from '../../errors.js';
 import { makeReport } from '../../report/model.js';
-import { readPatchText, type FilePatch } from '../../patch/read.js';
-import { checkPatch } from '../../patch/check.js';
+import type { FilePatch } from '../../patch/read.js';
 import { detectKind } from '../../sources/load.js';
 import type { CommandResult, Io } from '../context.js';
 import { type ReportArgs, parseRuleFlags, withReportOptions } from '../options.js';
@@ -33,6 +32,9 @@ export function checkPatchCommand(io: Io, result: CommandResult): CommandModule 
       const config = parseRuleFlags(a.rule);
       if (a.kind && a.kind !== 'tree') throw new UsageError('check-patch works on a kernel source tree (--kind tree)');
       if (detectKind(a.tree) !== 'tree') throw new InputError(a.tree, 'not a kernel source tree (check-patch needs one: --tree DIR)');
+      // Loaded on demand: the patch reader and the tree extractor (tree-sitter, a native module) are the
+      // heaviest modules, and every other command would pay for them at start-up.
+      const [{ readPatchText }, { checkPatch }] = await Promise.all([import('../../patch/read.js'), import('../../patch/check.js')]);
       const patches: FilePatch[] = a.patch.flatMap((p) => readPatchText(readPatchArg(p), p === '-' ? '(stdin)' : p));
       const onProgress = progress(io, a.tree);
       const check = await checkPatch(a.tree, patches, { config, ...(onProgress ? { onProgress } : {}) });

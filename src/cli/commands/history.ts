@@ -1,6 +1,5 @@
 import type { CommandModule } from 'yargs';
 import type { SourceKind } from '../../model/snapshot.js';
-import { buildHistory, renderHistoryHtml, renderHistoryJson, renderHistoryText } from '../../report/history.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { CommandResult, Io } from '../context.js';
 import { loadArg } from '../load-args.js';
@@ -31,6 +30,7 @@ export function historyCommand(io: Io, result: CommandResult): CommandModule {
         const src = await loadArg(s, a.kind, io);
         sides.push({ info: sideInfo(src), snapshot: src.snapshot });
       }
+      const { buildHistory, renderHistoryHtml, renderHistoryJson, renderHistoryText } = await import('../../report/history.js');
       const h = buildHistory(sides, a.events ? { events: a.events } : {});
       const text = a.format === 'json' ? renderHistoryJson(h) : a.format === 'html' ? renderHistoryHtml(h) : renderHistoryText(h);
       if (a.output !== undefined && a.output !== '-') writeFileAtomic(a.output, text);

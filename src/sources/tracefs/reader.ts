@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import * as tar from 'tar';
 import type { EventDef, Field, Header, Snapshot } from '../../model/snapshot.js';
 import { isCommonField } from '../../model/snapshot.js';
 import { makeSnapshot } from '../../model/canonical.js';
@@ -121,6 +120,8 @@ async function readTar(file: string): Promise<Map<string, Buffer>> {
   const files = new Map<string, Buffer>();
   let total = 0;
   let problem: InputError | undefined;
+  // Loaded on demand: only archives need it, and most runs read directories or snapshots.
+  const tar = await import('tar');
   try {
     await tar.t({
       file,
