@@ -70,6 +70,9 @@ function foldSpace(s: string): string {
   let out = '';
   let i = 0;
   let runStart = 0; // start of the text copied unchanged since the last fold
+  // The last character of `out`, kept here: reading it from a string built with += flattens the string every
+  // time (quadratic: a 190 KB print argument took 4 s; found by fuzz:long).
+  let prev = -1;
   while (i < s.length) {
     const c = s.charCodeAt(i);
     if (c === 34 /* " */ || c === 39 /* ' */) {
@@ -78,10 +81,13 @@ function foldSpace(s: string): string {
       i = Math.min(j + 1, s.length);
     } else if (isSpace(c)) {
       out += s.slice(runStart, i);
+      if (i > runStart) prev = s.charCodeAt(i - 1);
       while (i < s.length && isSpace(s.charCodeAt(i))) i++;
-      const prev = out.length > 0 ? out.charCodeAt(out.length - 1) : -1;
       const next = i < s.length ? s.charCodeAt(i) : -1;
-      if (isWordChar(prev) && isWordChar(next)) out += ' ';
+      if (isWordChar(prev) && isWordChar(next)) {
+        out += ' ';
+        prev = 32;
+      }
       runStart = i;
     } else {
       i++;
