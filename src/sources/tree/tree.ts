@@ -172,7 +172,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
     for (const name of toCollect) collected.add(name);
     for (const file of localFiles) {
       const text = texts.get(file) ?? read(file);
-      if (text === undefined) continue;
+      if (text === undefined || !definesAny(text, toCollect)) continue;
       for (const [k, v] of extractDecls(text).constants ?? []) {
         if (!toCollect.has(k)) continue;
         addTo(env.constants, k, { value: v, file });
@@ -278,6 +278,19 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   const release = kernelRelease(read);
   if (release) kernel.release = release;
   return makeSnapshot({ kernel, header: { common }, events, problems });
+}
+
+const DEFINED_NAME = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]/gm;
+const ENUM_NAME = /\b([A-Z][A-Z0-9_]+)\s*=/g;
+
+/**
+ * Whether `text` may declare one of `names` as a constant: every name extractDecls reads is also found
+ * here (the same anchors, shorter matches), at a third of its cost and without building its pairs.
+ */
+function definesAny(text: string, names: ReadonlySet<string>): boolean {
+  for (const m of text.matchAll(DEFINED_NAME)) if (names.has(m[1]!)) return true;
+  if (text.includes('enum')) for (const m of text.matchAll(ENUM_NAME)) if (names.has(m[1]!)) return true;
+  return false;
 }
 
 /** A `trace_<prefix>##…` paste: the file's directory, the prefixes, and (for a .c file) its identifiers. */
