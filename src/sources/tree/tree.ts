@@ -98,7 +98,15 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
     if (hit !== undefined) return hit ?? undefined;
     let text = texts.get(rel);
     if (text === undefined) text = read(rel);
-    const m = text === undefined ? null : buildFileModel(rel, text);
+    let m: FileModel | null = null;
+    try {
+      m = text === undefined ? null : buildFileModel(rel, text);
+    } catch (e) {
+      // Adversarial nesting (thousands of `/*` or brackets) overflows the stack of the syntax-tree walk:
+      // that header is skipped and said so; the rest of the tree carries on.
+      if (!(e instanceof RangeError)) throw e;
+      problems.push({ file: rel, message: 'nested too deeply to read (the syntax tree overflows the stack)' });
+    }
     models.set(rel, m);
     return m ?? undefined;
   };
@@ -110,7 +118,14 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   const allClasses: ClassBody[] = [];
   const seenProblems = new Set<string>();
   const runUnit = (f: string): void => {
-    const r = extractUnit(f, { model: modelOf });
+    let r: ReturnType<typeof extractUnit>;
+    try {
+      r = extractUnit(f, { model: modelOf });
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      problems.push({ file: f, message: 'nested too deeply to read (stack overflow)' });
+      return;
+    }
     r.files.forEach((x) => visited.add(x));
     raw.push(...r.events);
     allClasses.push(...r.classes);
