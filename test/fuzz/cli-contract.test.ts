@@ -25,7 +25,7 @@ import { CAPTURE_6_18, PUBLIC_CAPTURES, capture618 } from '../helpers/captures.j
 import { tarGz } from '../robustness/tar-builder.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
-const BUDGET_MS = 3000;
+const BUDGET_MS = 5000;
 const FORMATS = ['text', 'json', 'sarif', 'markdown', 'github', 'html'] as const;
 let tmp: string;
 let small: Map<string, Buffer>;

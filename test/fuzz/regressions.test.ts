@@ -44,7 +44,7 @@ describe('the format reader is linear on long lines (a 1 MiB format file once to
     it(name, () => {
       const r = timed(() => parseFormat(format(decl), 'f'));
       expect(r.error === undefined || r.error instanceof InputError).toBe(true);
-      expect(r.ms).toBeLessThan(1000);
+      expect(r.ms).toBeLessThan(5000); // was hours; linear now (~50 ms), slack for a loaded CI machine
     });
   }
 
@@ -66,7 +66,7 @@ describe('nested __print_symbolic calls cost linear work (were 2^depth: 20 level
     const r = timed(() => viewPrint({ fmt: '%s', args: [arg] }));
     expect(r.error).toBeUndefined();
     expect(r.value!.tables).toHaveLength(depth);
-    expect(r.ms).toBeLessThan(2000);
+    expect(r.ms).toBeLessThan(5000);
   });
 
   it('a nested table is reported once, not once per level above it', () => {
@@ -77,11 +77,11 @@ describe('nested __print_symbolic calls cost linear work (were 2^depth: 20 level
 });
 
 describe('whitespace folding in print arguments is linear (a 190 KB argument took 4 s: a += string read back per space)', () => {
-  it('60,000 spaced tokens', () => {
-    const r = timed(() => viewPrint({ fmt: '%d', args: ['REC->a' + ' < 6'.repeat(60_000)] }));
+  it('120,000 spaced tokens (was ~30 s)', () => {
+    const r = timed(() => viewPrint({ fmt: '%d', args: ['REC->a' + ' < 6'.repeat(120_000)] }));
     expect(r.error).toBeUndefined();
     expect(r.value!.args[0]!.startsWith('REC->a<0x6<0x6')).toBe(true); // integer literals are compared by value, written in hex
-    expect(r.ms).toBeLessThan(1500);
+    expect(r.ms).toBeLessThan(5000);
   });
 });
 

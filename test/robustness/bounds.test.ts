@@ -60,7 +60,7 @@ describe('the 1 MiB cap on a format file', () => {
     const dir = captureOf('over-cap', padded(CAP + 1));
     const t0 = performance.now();
     const r = await run(['extract', dir]);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(3000);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`tpdrift: ${dir}/${SWITCH}: larger than ${CAP} bytes: not a format file\n`);
   });
