@@ -236,6 +236,26 @@ describe('output paths that cannot be written', () => {
   });
 });
 
+describe('successful writes', () => {
+  it('-o writes exactly what stdout would show, atomically, and leaves nothing else beside it', async () => {
+    const dir = path.join(tmp, 'good-out');
+    fs.mkdirSync(dir);
+    const json = path.join(dir, 'snap.json');
+    fs.writeFileSync(json, 'an older snapshot\n');
+    const viaStdout = await run(['extract', SNAP]);
+    expect(await run(['extract', SNAP, '-o', json])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect(fs.readFileSync(json, 'utf8')).toBe(viaStdout.stdout);
+    const gz = path.join(dir, 'snap.json.gz');
+    expect((await run(['extract', SNAP, '-o', gz])).code).toBe(0);
+    expect(zlib.gunzipSync(fs.readFileSync(gz)).toString('utf8')).toBe(viaStdout.stdout);
+    const report = path.join(dir, 'report.sarif');
+    const sarifStdout = await run(['diff', SNAP, gz, '-f', 'sarif']);
+    expect((await run(['diff', SNAP, gz, '-f', 'sarif', '-o', report])).code).toBe(0);
+    expect(fs.readFileSync(report, 'utf8')).toBe(sarifStdout.stdout);
+    expect(fs.readdirSync(dir).sort()).toEqual(['report.sarif', 'snap.json', 'snap.json.gz']);
+  });
+});
+
 describe('--debug', () => {
   /** An internal error: the output stream fails (a closed pipe would look like this). */
   const failingIo = (sink: { stderr: string }) => ({
