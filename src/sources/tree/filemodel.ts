@@ -197,8 +197,17 @@ export function buildFileModel(file: string, raw: string): FileModel {
         return;
       }
       default:
+        // Every directive starts with '#': a subtree whose text holds none has nothing to visit. That is most
+        // of a trace header (the arguments of TRACE_EVENT(...) are not C and parse into deep ERROR trees),
+        // and walking it node by node cost more than the parse itself.
+        if (!holdsHash(node)) return;
         for (const c of node.namedChildren) visit(c);
     }
+  };
+  // Offsets are UTF-16 code units, as in `stripped` (node-tree-sitter parses the JavaScript string).
+  const holdsHash = (node: Parser.SyntaxNode): boolean => {
+    const k = stripped.indexOf('#', node.startIndex);
+    return k >= 0 && k < node.endIndex;
   };
   visit(tree.rootNode);
   directives.sort((a, b) => a.pos - b.pos);
