@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { EventDef, Field, Problem, Snapshot } from '../../model/snapshot.js';
 import { makeSnapshot } from '../../model/canonical.js';
 import { InputError } from '../../errors.js';
-import { type FileModel, buildFileModel } from './filemodel.js';
+import type { FileModel } from './filemodel.js';
+import { cachedFileModel, defaultParseCacheDir } from './parse-cache.js';
 import { type ClassBody, type RawEvent, extractUnit } from './extract.js';
 import { type FileScan, extractDecls, listSourceFiles, scanFile } from './scan.js';
 import { type Decl, type Shape, type TypeEnv, TypeResolver, fieldShape, layoutFields } from './layout.js';
@@ -23,6 +24,8 @@ export interface LoadTreeOptions {
   label?: string;
   /** Files as a patch leaves them (tree-relative path → content, null when deleted): read instead of the disk. */
   overlay?: ReadonlyMap<string, string | null>;
+  /** Directory of parsed headers kept between runs (./parse-cache.ts); `false` turns it off. Default: defaultParseCacheDir(). */
+  parseCache?: string | false;
 }
 
 const UNIT_HINT = /^[ \t]*(TRACE_EVENT|DECLARE_EVENT_CLASS|DEFINE_EVENT|DECLARE_TRACE|TRACE_CUSTOM_EVENT|DECLARE_CUSTOM_EVENT_CLASS)\w*[ \t]*\(|^[ \t]*#[ \t]*define[ \t]+TRACE_(CUSTOM_)?SYSTEM\b/m;
@@ -92,6 +95,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   }
   env.unsignedChar = read('Makefile')?.includes('-funsigned-char') ?? false;
 
+  const cacheDir = opts.parseCache === false ? undefined : (opts.parseCache ?? defaultParseCacheDir());
   const models = new Map<string, FileModel | null>();
   const modelOf = (rel: string): FileModel | undefined => {
     const hit = models.get(rel);
@@ -100,7 +104,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
     if (text === undefined) text = read(rel);
     let m: FileModel | null = null;
     try {
-      m = text === undefined ? null : buildFileModel(rel, text);
+      m = text === undefined ? null : cachedFileModel(rel, text, cacheDir);
     } catch (e) {
       // Adversarial nesting (thousands of `/*` or brackets) overflows the stack of the syntax-tree walk:
       // that header is skipped and said so; the rest of the tree carries on.

@@ -1,0 +1,72 @@
+/** The parsed-header cache (src/sources/tree/parse-cache.ts) never changes a result: cold, warm or damaged. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildFileModel } from '../../src/sources/tree/filemodel.js';
+import { cachedFileModel, defaultParseCacheDir } from '../../src/sources/tree/parse-cache.js';
+import { loadTree } from '../../src/sources/tree/index.js';
+import { serializeSnapshot } from '../../src/model/canonical.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpdrift-parse-cache-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const HEADER = `#undef TRACE_SYSTEM
+#define TRACE_SYSTEM demo
+#if !defined(_TRACE_DEMO_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _TRACE_DEMO_H
+#include <linux/tracepoint.h>
+#ifdef CONFIG_DEMO
+TRACE_EVENT(demo_x, TP_PROTO(int a), TP_ARGS(a), TP_STRUCT__entry(__field(int, a)), TP_fast_assign(__entry->a = a;), TP_printk("a=%d # é", __entry->a));
+#endif
+#endif
+#include <trace/define_trace.h>
+`;
+
+const files = (d: string): string[] => (fs.existsSync(d) ? fs.readdirSync(d, { recursive: true }).map(String).filter((f) => f.endsWith('.json')) : []);
+
+describe('parse cache', () => {
+  it('gives what buildFileModel gives, cold and warm, and stores one entry', () => {
+    const fresh = buildFileModel('include/trace/events/demo.h', HEADER);
+    const cold = cachedFileModel('include/trace/events/demo.h', HEADER, dir);
+    expect(cold).toEqual(fresh);
+    expect(files(dir)).toHaveLength(1);
+    const warm = cachedFileModel('include/trace/events/demo.h', HEADER, dir);
+    expect(warm).toEqual(fresh);
+    expect(files(dir)).toHaveLength(1);
+  });
+
+  it('keys by path and content: another path or one changed byte is another entry', () => {
+    cachedFileModel('include/trace/events/other.h', HEADER, dir);
+    cachedFileModel('include/trace/events/demo.h', HEADER.replace('int a', 'long a'), dir);
+    expect(files(dir)).toHaveLength(3);
+  });
+
+  it('a damaged or foreign entry is ignored and replaced', () => {
+    for (const f of files(dir)) fs.writeFileSync(path.join(dir, f), '{"file": "x", "text": 1');
+    expect(cachedFileModel('include/trace/events/demo.h', HEADER, dir)).toEqual(buildFileModel('include/trace/events/demo.h', HEADER));
+    for (const f of files(dir)) fs.writeFileSync(path.join(dir, f), JSON.stringify({ file: 'elsewhere.h', text: '', lineStarts: [], directives: [], branches: [], problems: [] }));
+    expect(cachedFileModel('include/trace/events/demo.h', HEADER, dir)).toEqual(buildFileModel('include/trace/events/demo.h', HEADER));
+  });
+
+  it('an unwritable cache only costs speed', () => {
+    const file = path.join(dir, 'not-a-dir');
+    fs.writeFileSync(file, '');
+    expect(cachedFileModel('include/trace/events/demo.h', HEADER, file)).toEqual(buildFileModel('include/trace/events/demo.h', HEADER));
+  });
+
+  it('a tree reads the same with the cache off, cold and warm', async () => {
+    const root = path.join(import.meta.dirname, '../fixtures/tree/basic');
+    const cache = path.join(dir, 'tree');
+    const off = serializeSnapshot(await loadTree(root, { parseCache: false, workers: 0 }));
+    expect(serializeSnapshot(await loadTree(root, { parseCache: cache, workers: 0 }))).toBe(off);
+    expect(files(cache).length).toBeGreaterThan(0);
+    expect(serializeSnapshot(await loadTree(root, { parseCache: cache, workers: 0 }))).toBe(off);
+  });
+
+  it('TPDRIFT_PARSE_CACHE picks the place or turns it off', () => {
+    expect(defaultParseCacheDir({ TPDRIFT_PARSE_CACHE: '0' })).toBeUndefined();
+    expect(defaultParseCacheDir({ TPDRIFT_PARSE_CACHE: '/x/y' })).toBe('/x/y');
+    expect(defaultParseCacheDir({ XDG_CACHE_HOME: '/c' })).toBe(path.join('/c', 'tpdrift', 'parse'));
+  });
+});
