@@ -85,7 +85,9 @@ export function scanBuffer(rel: string, buf: Buffer): FileScan {
     if (incs.size) out.includes = [...incs].sort();
   }
   const hasTrace = buf.includes('trace_');
-  const hasDef = buf.includes('TRACE_') || buf.includes('_EVENT') || buf.includes('DECLARE_TRACE');
+  // 'TRACE' first: most files lack it, and then neither 'TRACE_' nor 'DECLARE_TRACE' needs a pass of its own.
+  const hasUpperTrace = buf.includes('TRACE');
+  const hasDef = (hasUpperTrace && (buf.includes('TRACE_') || buf.includes('DECLARE_TRACE'))) || buf.includes('_EVENT');
   const typeHeader = isTypeHeader(rel);
   if (!hasTrace && !hasDef && !typeHeader && !(rel.endsWith('.h') && buf.includes('typedef'))) return out;
   const text = buf.toString('utf8');
@@ -93,7 +95,7 @@ export function scanBuffer(rel: string, buf: Buffer): FileScan {
     if (MACHINERY.test(text)) out.machinery = true;
     else out.defText = text;
   }
-  if (hasTrace || buf.includes('EXPORT_TRACEPOINT')) {
+  if (hasTrace || (hasUpperTrace && buf.includes('EXPORT_TRACEPOINT'))) {
     const calls: Record<string, number> = {};
     let n = 0;
     for (const m of text.matchAll(CALL)) {
