@@ -12,6 +12,9 @@ import { parseFormat } from '../../src/sources/tracefs/format.js';
 import { viewPrint } from '../../src/diff/print.js';
 import { readPatchText } from '../../src/patch/read.js';
 import { readSnapshot, validateSnapshot } from '../../src/sources/snapshot-file.js';
+import { parseProto, splitDeclarator } from '../../src/sources/tree/extract.js';
+import { loadTree } from '../../src/sources/tree/tree.js';
+import fc from 'fast-check';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tpdrift-regress-'));
@@ -82,6 +85,39 @@ describe('whitespace folding in print arguments is linear (a 190 KB argument too
     expect(r.error).toBeUndefined();
     expect(r.value!.args[0]!.startsWith('REC->a<0x6<0x6')).toBe(true); // integer literals are compared by value, written in hex
     expect(r.ms).toBeLessThan(5000);
+  });
+});
+
+describe('the tree source on adversarial headers', () => {
+  it('a 48,000-character identifier in TP_PROTO is read in linear time (the declarator regex took 10 s, 4x per doubling)', () => {
+    const r = timed(() => parseProto(`TP_PROTO(int ${'en_'.repeat(16_000)}, struct rq *rq)`));
+    expect(r.error).toBeUndefined();
+    expect(r.value!.map((a) => a.type)).toEqual(['int', 'struct rq *']);
+    expect(r.ms).toBeLessThan(2000); // ~20 ms now
+  });
+
+  it('splits declarations exactly as the quadratic regex it replaced did', () => {
+    const OLD = /^(.*?)([A-Za-z_]\w*)\s*((?:\[[^\]]*\]\s*)*)$/s;
+    const chars = fc.constantFrom(...'ab_1 *[]()\t'.split(''));
+    fc.assert(
+      fc.property(fc.string({ unit: chars, maxLength: 14 }), (p) => {
+        const m = OLD.exec(p);
+        const d = splitDeclarator(p);
+        expect(d && { prefix: d.prefix, name: d.name, arrays: d.arrays }).toEqual(m ? { prefix: m[1], name: m[2], arrays: m[3]!.trim() } : undefined);
+      }),
+      { numRuns: 20_000, seed: 7 },
+    );
+  });
+
+  it('a header nested too deeply for the syntax-tree walk is skipped and reported; the rest of the tree is read', async () => {
+    const root = path.join(tmp, 'deep-tree');
+    fs.mkdirSync(path.join(root, 'include/trace/events'), { recursive: true });
+    const ok = '#define TRACE_SYSTEM ok\nTRACE_EVENT(ok_ev, TP_PROTO(int a), TP_ARGS(a), TP_STRUCT__entry(__field(int, a)), TP_fast_assign(__entry->a = a;), TP_printk("%d", __entry->a));\n';
+    fs.writeFileSync(path.join(root, 'include/trace/events/ok.h'), ok);
+    fs.writeFileSync(path.join(root, 'include/trace/events/deep.h'), '#define TRACE_SYSTEM deep\nTRACE_EVENT(d, TP_PROTO(int a), TP_ARGS(a), TP_STRUCT__entry(' + '/*'.repeat(8000) + '\n');
+    const r = await timed(() => loadTree(root, { workers: 0, parseCache: false })).value!;
+    expect(r.events.map((e) => `${e.system}:${e.name}`)).toEqual(['ok:ok_ev']);
+    expect(r.problems.some((p) => p.file === 'include/trace/events/deep.h')).toBe(true);
   });
 });
 

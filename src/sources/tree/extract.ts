@@ -139,10 +139,45 @@ export function parseProto(text: string): ProtoArg[] {
   const inner = unwrap(text, ['TP_PROTO', 'PARAMS']);
   if (inner === '' || inner === 'void') return [];
   return splitTopLevel(inner).map((p) => {
-    const m = /^(.*?)([A-Za-z_]\w*)\s*((?:\[[^\]]*\]\s*)*)$/s.exec(p);
-    if (!m || m[1]!.trim() === '') return { type: ws(p), name: '' };
-    return { type: ws(m[1]! + (m[3] ? ' ' + m[3] : '')), name: m[2]! };
+    const d = splitDeclarator(p);
+    if (!d || d.prefix.trim() === '') return { type: ws(p), name: '' };
+    return { type: ws(d.prefix + (d.arrays ? ' ' + d.arrays : '')), name: d.name };
   });
+}
+
+const isSpace = (c: string): boolean => /\s/.test(c);
+const isWord = (c: string | undefined): boolean => c !== undefined && /\w/.test(c);
+
+/**
+ * `const char *name[4][N]` → prefix `const char *`, name `name`, arrays `[4][N]`; undefined when no name ends
+ * the declaration. The same split as `^(.*?)([A-Za-z_]\w*)\s*((?:\[[^\]]*\]\s*)*)$`, in two linear passes:
+ * that regex is quadratic on a long identifier (48,000 characters took 10 s).
+ */
+export function splitDeclarator(p: string): { prefix: string; name: string; arrays: string } | undefined {
+  const n = p.length;
+  // tail[k]: p.slice(k) is whitespace and [..] groups up to the end (a group closes at its first ']').
+  const tail = new Uint8Array(n + 1);
+  // wordEnd[k]: where the \w run holding k ends (0 when p[k] is not a word character).
+  const wordEnd = new Uint32Array(n + 1);
+  tail[n] = 1;
+  let nextClose = -1;
+  for (let k = n - 1; k >= 0; k--) {
+    const c = p[k]!;
+    if (c === '[') tail[k] = nextClose >= 0 ? tail[nextClose + 1]! : 0;
+    else if (isSpace(c)) tail[k] = tail[k + 1]!;
+    else if (c === ']') nextClose = k;
+    if (isWord(c)) wordEnd[k] = isWord(p[k + 1]) ? wordEnd[k + 1]! : k + 1;
+  }
+  // The regex's lazy prefix: the first position that starts a name whose word is followed by the tail.
+  for (let s = 0; s < n; s++) {
+    const c = p[s]!;
+    const startsName = c === '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (startsName && tail[wordEnd[s]!]) {
+      const e = wordEnd[s]!;
+      return { prefix: p.slice(0, s), name: p.slice(s, e), arrays: p.slice(e).trim() };
+    }
+  }
+  return undefined;
 }
 
 const CONST_VALUE = /^(?:-?\s*(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*|true|false|NULL|'(?:\\.|[^'])')$/;
