@@ -11,7 +11,7 @@ import { InputError } from '../../errors.js';
 import type { FileModel } from './filemodel.js';
 import { cachedFileModel, defaultParseCacheDir } from './parse-cache.js';
 import { type ClassBody, type RawEvent, extractUnit } from './extract.js';
-import { type FileScan, extractDecls, listSourceFiles, scanFile } from './scan.js';
+import { type FileScan, definedNamesMayHold, extractDecls, listSourceFiles, nameHash, scanFile } from './scan.js';
 import { type Decl, type Shape, type TypeEnv, TypeResolver, fieldShape, layoutFields } from './layout.js';
 import { scanInWorkers } from './pool.js';
 
@@ -157,7 +157,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
     for (let d = path.posix.dirname(f); d !== '.' && d !== '/' && d !== ''; d = path.posix.dirname(d)) if (localDirSet.has(d)) return true;
     return false;
   };
-  const localFiles = scans.filter((s) => s.file.endsWith('.h') && !s.constants && isLocal(s.file)).map((s) => s.file);
+  const localFiles = scans.filter((s) => s.file.endsWith('.h') && !s.constants && isLocal(s.file));
   // Constants are only ever looked up by name, from a field's array length and then from the values of the
   // constants it names: only those names are kept. Keeping every one cost most of a whole-tree run
   // (drivers/gpu/drm alone declares over a million register constants: 19 s and 1.3 GB on 6.12).
@@ -189,7 +189,12 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
     }
     if (toCollect.size === 0) break;
     for (const name of toCollect) collected.add(name);
-    for (const file of localFiles) {
+    // The scan kept each header's defined names as hashes: only the headers that may declare one are read
+    // again (a dozen, instead of 536 MB of drivers/gpu/drm register headers on 6.12).
+    const hashes = [...toCollect].map(nameHash);
+    for (const scan of localFiles) {
+      if (!definedNamesMayHold(scan, hashes)) continue;
+      const file = scan.file;
       const text = texts.get(file) ?? read(file);
       if (text === undefined || !definesAny(text, toCollect)) continue;
       for (const [k, v] of extractDecls(text).constants ?? []) {
