@@ -1,7 +1,7 @@
 import type { DriftRule } from '../src/engine/rule.js';
 import { eventKey } from '../src/model/snapshot.js';
 import { pairsWithFields } from '../src/diff/compare.js';
-import { viewPrint } from '../src/diff/print.js';
+import { samePrint, viewPrint } from '../src/diff/print.js';
 
 function differingArgs(a: string[], b: string[]): number[] {
   const out: number[] = [];
@@ -18,6 +18,7 @@ const rule: DriftRule = {
   },
   check(cmp, emit) {
     for (const p of pairsWithFields(cmp)) {
+      if (samePrint(p.old.print, p.new.print)) continue;
       const a = viewPrint(p.old.print);
       const b = viewPrint(p.new.print);
       if (!a || !b) continue;

@@ -1,7 +1,7 @@
 import type { DriftRule } from '../src/engine/rule.js';
 import { eventKey } from '../src/model/snapshot.js';
 import { pairsWithFields } from '../src/diff/compare.js';
-import { viewPrint, type SymbolTable } from '../src/diff/print.js';
+import { samePrint, viewPrint, type SymbolTable } from '../src/diff/print.js';
 
 /**
  * `table# name` → value (values only when both sides write them the same way). Tables are keyed by
@@ -24,6 +24,7 @@ const rule: DriftRule = {
   },
   check(cmp, emit) {
     for (const p of pairsWithFields(cmp)) {
+      if (samePrint(p.old.print, p.new.print)) continue;
       const a = viewPrint(p.old.print);
       const b = viewPrint(p.new.print);
       if (!a || !b || (a.tables.length === 0 && b.tables.length === 0)) continue;

@@ -161,6 +161,13 @@ export interface PrintView {
   tables: SymbolTable[];
 }
 
+/** Whether two prints are written the same (then no view of them can differ: the print rules skip them unread). */
+export function samePrint(a: PrintFormat | undefined, b: PrintFormat | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.fmt !== b.fmt || a.args.length !== b.args.length) return false;
+  return a.args.every((x, i) => x === b.args[i]);
+}
+
 /** viewPrint results by content: events of one class share their print, and two trees share most prints. */
 const views = new Map<string, PrintView>();
 

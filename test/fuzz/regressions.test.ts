@@ -109,6 +109,18 @@ describe('the tree source on adversarial headers', () => {
     );
   });
 
+  it('80,000 empty macro arguments cost linear work (tree-sitter error recovery on them took 15 s; only directives are parsed now)', async () => {
+    const root = path.join(tmp, 'commas-tree');
+    fs.mkdirSync(path.join(root, 'include/trace/events'), { recursive: true });
+    const header = '#define TRACE_SYSTEM c\n#ifdef CONFIG_X\nTRACE_EVENT(c_ev, TP_PROTO(int a), TP_ARGS(a), TP_STRUCT__entry(__field(int, a' + ',\t'.repeat(80_000) + ')), TP_fast_assign(__entry->a = a;), TP_printk("%d", __entry->a));\n#else\nTRACE_EVENT(c_ev, TP_PROTO(int a), TP_ARGS(a), TP_STRUCT__entry(__field(int, a)), TP_fast_assign(__entry->a = a;), TP_printk("%d", __entry->a));\n#endif\n';
+    fs.writeFileSync(path.join(root, 'include/trace/events/c.h'), header);
+    const t0 = performance.now();
+    const r = await loadTree(root, { workers: 0, parseCache: false });
+    expect(performance.now() - t0).toBeLessThan(5000); // ~0.2 s
+    // Both branches are still read, each with its condition (the #else branch runs to the #endif).
+    expect(r.events.map((e) => e.condition).sort()).toEqual(['!(defined(CONFIG_X))', 'defined(CONFIG_X)']);
+  });
+
   it('a header nested too deeply for the syntax-tree walk is skipped and reported; the rest of the tree is read', async () => {
     const root = path.join(tmp, 'deep-tree');
     fs.mkdirSync(path.join(root, 'include/trace/events'), { recursive: true });
