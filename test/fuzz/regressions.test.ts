@@ -121,6 +121,19 @@ describe('the tree source on adversarial headers', () => {
     expect(r.events.map((e) => e.condition).sort()).toEqual(['!(defined(CONFIG_X))', 'defined(CONFIG_X)']);
   });
 
+  it('20,000 unbalanced lines are capped (each retry scanned to the end of the file: 25 s)', async () => {
+    const root = path.join(tmp, 'unbalanced-tree');
+    fs.mkdirSync(path.join(root, 'include/trace/events'), { recursive: true });
+    const ev = (n: string) => `TRACE_EVENT(${n}, TP_PROTO(int a), TP_ARGS(a), TP_STRUCT__entry(__field(int, a)), TP_fast_assign(__entry->a = a;), TP_printk("%d", __entry->a));\n`;
+    fs.writeFileSync(path.join(root, 'include/trace/events/u.h'), '#define TRACE_SYSTEM u\n' + ev('before') + 'n(\n'.repeat(20_000) + ev('after'));
+    const t0 = performance.now();
+    const r = await loadTree(root, { workers: 0, parseCache: false });
+    expect(performance.now() - t0).toBeLessThan(5000); // ~0.3 s
+    expect(r.events.map((e) => e.name)).toEqual(['before']);
+    expect(r.problems.filter((p) => p.file === 'include/trace/events/u.h')).toHaveLength(51);
+    expect(r.problems.at(-1)).toEqual({ file: 'include/trace/events/u.h', line: 53, message: 'more than 50 unbalanced lines: the rest of the file is skipped' });
+  });
+
   it('a header nested too deeply for the syntax-tree walk is skipped and reported; the rest of the tree is read', async () => {
     const root = path.join(tmp, 'deep-tree');
     fs.mkdirSync(path.join(root, 'include/trace/events'), { recursive: true });

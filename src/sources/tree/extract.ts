@@ -291,6 +291,11 @@ export interface TreeAccess {
  */
 /** Top-level macro invocations expanded per header unit; real headers need a few hundred. */
 const MAX_TOP_EXPANSIONS = 20_000;
+/**
+ * Unbalanced lines read in one header before the rest of it is skipped: each retry from the next line
+ * scans to the end of the file for its closing bracket, so without a cap 20,000 lines of `n(` took 25 s.
+ */
+const MAX_UNBALANCED = 50;
 
 export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
   const res: ExtractResult = { events: [], classes: [], problems: [], files: [] };
@@ -437,6 +442,7 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
   };
 
   /** Walks top-level statements of `text` (a file's blanked text or an expansion). */
+  const unbalanced = new Map<string, number>();
   const walk = (model: FileModel, text: string, prefix: string[], fixedLine: number | undefined, extraCond: string[], applyUpTo: (pos: number) => void, depth: number): void => {
     let pos = 0;
     const lineOf = (p: number): number => fixedLine ?? lineAt(model.lineStarts, p);
@@ -517,6 +523,13 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
         pos = Math.max(end, pos + 1);
       } catch (e) {
         if (!(e instanceof CTextError)) throw e;
+        const count = (unbalanced.get(model.file) ?? 0) + 1;
+        unbalanced.set(model.file, count);
+        if (count > MAX_UNBALANCED) {
+          problem(model.file, line, `more than ${MAX_UNBALANCED} unbalanced lines: the rest of the file is skipped`);
+          pos = text.length;
+          continue;
+        }
         problem(model.file, line, `unbalanced text: ${e.message}; skipped to the next line`);
         const nl = text.indexOf('\n', pos);
         pos = nl < 0 ? text.length : nl + 1;
