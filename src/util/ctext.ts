@@ -51,58 +51,99 @@ export function scanTopLevel(
   start: number,
   visit: (i: number, c: string, depth: number) => boolean | void,
 ): number {
-  const stack: string[] = [];
+  // Char codes and a switch: this loop runs over every character of every trace header and print argument.
+  const stack: number[] = [];
+  const n = s.length;
   let i = start;
-  while (i < s.length) {
-    const c = s[i]!;
-    if (c === '"' || c === "'") {
-      i = skipQuoted(s, i);
-      continue;
-    }
-    if (c === '/' && (s[i + 1] === '*' || s[i + 1] === '/')) {
-      i = skipComment(s, i);
-      continue;
-    }
-    const o = OPEN.indexOf(c);
-    if (o >= 0) {
-      if (visit(i, c, stack.length)) return i;
-      stack.push(CLOSE[o]!);
-      i++;
-      continue;
-    }
-    if (CLOSE.includes(c)) {
-      const want = stack.pop();
-      if (want === undefined) {
-        if (visit(i, c, -1)) return i;
-        throw new CTextError(`unbalanced '${c}'`, i);
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    switch (c) {
+      case QUOTE:
+      case APOSTROPHE:
+        i = skipQuoted(s, i);
+        continue;
+      case SLASH: {
+        const d = s.charCodeAt(i + 1);
+        if (d === STAR || d === SLASH) {
+          i = skipComment(s, i);
+          continue;
+        }
+        break;
       }
-      if (want !== c) throw new CTextError(`'${c}' where '${want}' was expected`, i);
-      if (visit(i, c, stack.length)) return i;
-      i++;
-      continue;
+      case OPEN_PAREN:
+      case OPEN_SQUARE:
+      case OPEN_BRACE:
+        if (visit(i, s[i]!, stack.length)) return i;
+        stack.push(closerOf(c));
+        i++;
+        continue;
+      case CLOSE_PAREN:
+      case CLOSE_SQUARE:
+      case CLOSE_BRACE: {
+        const want = stack.pop();
+        if (want === undefined) {
+          if (visit(i, s[i]!, -1)) return i;
+          throw new CTextError(`unbalanced '${s[i]}'`, i);
+        }
+        if (want !== c) throw new CTextError(`'${s[i]}' where '${String.fromCharCode(want)}' was expected`, i);
+        if (visit(i, s[i]!, stack.length)) return i;
+        i++;
+        continue;
+      }
     }
-    if (visit(i, c, stack.length)) return i;
+    if (visit(i, s[i]!, stack.length)) return i;
     i++;
   }
-  if (stack.length > 0) throw new CTextError(`missing '${stack[stack.length - 1]}'`, s.length);
-  return s.length;
+  if (stack.length > 0) throw new CTextError(`missing '${String.fromCharCode(stack[stack.length - 1]!)}'`, n);
+  return n;
 }
 
-/** Index of the bracket that closes the one at `open`. */
+const [QUOTE, APOSTROPHE, SLASH, STAR] = [34, 39, 47, 42];
+const [OPEN_PAREN, OPEN_SQUARE, OPEN_BRACE, CLOSE_PAREN, CLOSE_SQUARE, CLOSE_BRACE] = [40, 91, 123, 41, 93, 125];
+const closerOf = (open: number): number => (open === OPEN_PAREN ? CLOSE_PAREN : open === OPEN_SQUARE ? CLOSE_SQUARE : CLOSE_BRACE);
+/** The characters matchingBracket stops at: quotes, comment starts, brackets. */
+const BRACKET_STOP = /["'/()[\]{}]/g;
+
+/**
+ * Index of the bracket that closes the one at `open`. The same answers and errors as scanning with
+ * scanTopLevel, but it jumps from one quote, slash or bracket to the next (it is called for every macro call).
+ */
 export function matchingBracket(s: string, open: number): number {
   const closer = CLOSE[OPEN.indexOf(s[open] ?? '')];
   if (closer === undefined) throw new CTextError(`no bracket at offset ${open}`, open);
-  let found = -1;
-  scanTopLevel(s, open + 1, (i, c, depth) => {
-    if (depth === -1 && c === closer) {
-      found = i;
-      return true;
+  const closerCode = closer.charCodeAt(0);
+  const stack: number[] = [];
+  let i = open + 1;
+  for (;;) {
+    BRACKET_STOP.lastIndex = i;
+    const m = BRACKET_STOP.exec(s);
+    if (!m) break;
+    i = m.index;
+    const c = s.charCodeAt(i);
+    if (c === QUOTE || c === APOSTROPHE) {
+      i = skipQuoted(s, i);
+      continue;
     }
-    if (depth === -1) throw new CTextError(`'${c}' where '${closer}' was expected`, i);
-    return false;
-  });
-  if (found < 0) throw new CTextError(`missing '${closer}'`, open);
-  return found;
+    if (c === SLASH) {
+      const d = s.charCodeAt(i + 1);
+      i = d === STAR || d === SLASH ? skipComment(s, i) : i + 1;
+      continue;
+    }
+    if (c === OPEN_PAREN || c === OPEN_SQUARE || c === OPEN_BRACE) {
+      stack.push(closerOf(c));
+      i++;
+      continue;
+    }
+    const want = stack.pop();
+    if (want === undefined) {
+      if (c === closerCode) return i;
+      throw new CTextError(`'${s[i]}' where '${closer}' was expected`, i);
+    }
+    if (want !== c) throw new CTextError(`'${s[i]}' where '${String.fromCharCode(want)}' was expected`, i);
+    i++;
+  }
+  if (stack.length > 0) throw new CTextError(`missing '${String.fromCharCode(stack[stack.length - 1]!)}'`, s.length);
+  throw new CTextError(`missing '${closer}'`, open);
 }
 
 /** Splits at top-level separators, trimming each piece; an empty input gives no pieces. */

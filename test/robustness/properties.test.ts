@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { parseFormat } from '../../src/sources/tracefs/format.js';
 import { snapshotFromCapture, type CaptureFiles } from '../../src/sources/tracefs/reader.js';
-import { CTextError, matchingBracket, readStringLiterals, splitTopLevel, stripComments } from '../../src/util/ctext.js';
+import { CTextError, matchingBracket, readStringLiterals, scanTopLevel, splitTopLevel, stripComments } from '../../src/util/ctext.js';
 import { evaluateConstant } from '../../src/util/cexpr.js';
 import { viewPrint } from '../../src/diff/print.js';
 import { validateSnapshot } from '../../src/sources/snapshot-file.js';
@@ -95,6 +95,41 @@ describe('no reader throws anything but its own error, and none runs away', () =
         if (open >= 0) bounded(() => matchingBracket(s, open), [CTextError]);
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  it('matchingBracket (which jumps between brackets) gives the answer and the error of a scanTopLevel walk', () => {
+    // The walk matchingBracket used to be, kept here as its specification.
+    const reference = (s: string, open: number): number => {
+      const closer = ')]}'['([{'.indexOf(s[open]!)]!;
+      let found = -1;
+      scanTopLevel(s, open + 1, (i, c, depth) => {
+        if (depth === -1 && c === closer) {
+          found = i;
+          return true;
+        }
+        if (depth === -1) throw new CTextError(`'${c}' where '${closer}' was expected`, i);
+        return false;
+      });
+      if (found < 0) throw new CTextError(`missing '${closer}'`, open);
+      return found;
+    };
+    const outcome = (f: () => number): string => {
+      try {
+        return `ok ${f()}`;
+      } catch (e) {
+        if (!(e instanceof CTextError)) throw e;
+        return `error ${e.offset} ${e.message}`;
+      }
+    };
+    fc.assert(
+      fc.property(cText, fc.nat(), (s, at) => {
+        const opens = [...s.matchAll(/[([{]/g)].map((m) => m.index);
+        if (opens.length === 0) return;
+        const open = opens[at % opens.length]!;
+        expect(outcome(() => matchingBracket(s, open))).toBe(outcome(() => reference(s, open)));
+      }),
+      { numRuns: RUNS * 4 },
     );
   });
 
