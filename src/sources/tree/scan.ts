@@ -59,14 +59,14 @@ export interface FileScan {
   constants?: [string, string][];
   /**
    * A header's defined names (`#define NAME `, `NAME =` in a file with `enum`), as sorted 32-bit hashes: the
-   * names a later pass may look up (definedNamesMayHold) without reading the file again. Not for type headers,
-   * whose constants are read whole.
+   * names a later pass may look up (definedNamesMayHold) without reading the file again.
    */
   definedNames?: Uint32Array;
   error?: string;
 }
 
-function isTypeHeader(rel: string): boolean {
+/** Headers whose typedefs and constants the layout of any event may use (the x86_64 kernel's own). */
+export function isTypeHeader(rel: string): boolean {
   return rel.endsWith('.h') && (rel.startsWith('include/') || rel.startsWith('arch/x86/include/'));
 }
 
@@ -145,7 +145,7 @@ export function scanBuffer(rel: string, buf: Buffer): FileScan {
     (buf.includes('EVENT') && DEF_NAMES_WITH_EVENT.some((n) => buf.includes(n)));
   const typeHeader = isTypeHeader(rel);
   const hasTypedef = isHeader && !typeHeader && buf.includes('ypedef');
-  if (isHeader && !typeHeader) {
+  if (isHeader) {
     const names = definedNameHashes(buf);
     if (names) out.definedNames = names;
   }
@@ -176,20 +176,26 @@ export function scanBuffer(rel: string, buf: Buffer): FileScan {
       }
     }
   }
-  if (typeHeader) Object.assign(out, extractDecls(text));
-  else if (hasTypedef && text.includes('typedef')) {
+  if (typeHeader || (hasTypedef && text.includes('typedef'))) {
     // Typedefs of every header (xfs_ino_t, ext4_lblk_t): cheap, and needed by include/trace/events/*.h.
-    const t = extractDecls(text).typedefs;
-    if (t) out.typedefs = t;
+    // Constants are read later, by name, from the headers whose definedNames may hold them.
+    const t = extractTypedefs(text);
+    if (t.length) out.typedefs = t;
   }
   return out;
+}
+
+/** `typedef <type> <name>;` declarations of a header's text: [name, type]. */
+export function extractTypedefs(text: string): [string, string][] {
+  const tds: [string, string][] = [];
+  if (text.includes('typedef')) for (const m of text.matchAll(TYPEDEF)) tds.push([m[2]!, m[1]!.replace(/\s+/g, ' ').replace(/^__extension__ /, '')]);
+  return tds;
 }
 
 /** Typedefs and integer constants (`#define X 16`, `X = 16,` in enums) declared in a header's text. */
 export function extractDecls(text: string): Pick<FileScan, 'typedefs' | 'constants'> {
   const out: Pick<FileScan, 'typedefs' | 'constants'> = {};
-  const tds: [string, string][] = [];
-  if (text.includes('typedef')) for (const m of text.matchAll(TYPEDEF)) tds.push([m[2]!, m[1]!.replace(/\s+/g, ' ').replace(/^__extension__ /, '')]);
+  const tds = extractTypedefs(text);
   if (tds.length) out.typedefs = tds;
   const cs: [string, string][] = [];
   for (const m of text.matchAll(DEFINE_CONST)) {

@@ -11,7 +11,7 @@ import { InputError } from '../../errors.js';
 import type { FileModel } from './filemodel.js';
 import { cachedFileModel, defaultParseCacheDir } from './parse-cache.js';
 import { type ClassBody, type RawEvent, extractUnit } from './extract.js';
-import { type FileScan, definedNamesMayHold, extractDecls, listSourceFiles, nameHash, scanFile } from './scan.js';
+import { type FileScan, definedNamesMayHold, extractDecls, isTypeHeader, listSourceFiles, nameHash, scanFile } from './scan.js';
 import { type Decl, type Shape, type TypeEnv, TypeResolver, fieldShape, layoutFields } from './layout.js';
 import { scanInWorkers } from './pool.js';
 
@@ -83,7 +83,6 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
     if (s.error) problems.push({ file: s.file, message: `unreadable: ${s.error}` });
     if (s.defText !== undefined) texts.set(s.file, s.defText);
     for (const [k, v] of s.typedefs ?? []) addTo(env.typedefs, k, { value: v, file: s.file });
-    for (const [k, v] of s.constants ?? []) addTo(env.constants, k, { value: v, file: s.file });
     if (!s.machinery) {
       for (const [k, n] of Object.entries(s.calls ?? {})) calls.set(k, (calls.get(k) ?? 0) + n);
       if (s.paste) {
@@ -157,13 +156,18 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
     for (let d = path.posix.dirname(f); d !== '.' && d !== '/' && d !== ''; d = path.posix.dirname(d)) if (localDirSet.has(d)) return true;
     return false;
   };
-  const localFiles = scans.filter((s) => s.file.endsWith('.h') && !s.constants && isLocal(s.file));
+  // Constants of the kernel's own headers (include/, arch/x86/include/) come first in each name's list, then
+  // those of the headers beside the trace headers, each in file order.
+  const constantFiles = [
+    ...scans.filter((s) => s.definedNames && isTypeHeader(s.file)),
+    ...scans.filter((s) => s.definedNames && !isTypeHeader(s.file) && isLocal(s.file)),
+  ];
   // Constants are only ever looked up by name, from a field's array length and then from the values of the
   // constants it names: only those names are kept. Keeping every one cost most of a whole-tree run
-  // (drivers/gpu/drm alone declares over a million register constants: 19 s and 1.3 GB on 6.12).
-  // A name's local declarations are collected in one pass over the local headers, in file order, so
-  // that each list is exactly what collecting everything would give; a pass can name new constants
-  // (a local value that names another), and the next pass collects those.
+  // (drivers/gpu/drm alone declares over a million register constants: 19 s and 1.3 GB on 6.12; include/
+  // another 256,000, 70 MB of the peak). A name's declarations are collected in one pass over the
+  // headers, in the order above, so that each list is exactly what collecting everything would give; a
+  // pass can name new constants (a value that names another), and the next pass collects those.
   const wanted = new Set<string>();
   const lengthBodies = new Set<ClassBody>(allClasses);
   for (const r of raw) {
@@ -190,9 +194,9 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
     if (toCollect.size === 0) break;
     for (const name of toCollect) collected.add(name);
     // The scan kept each header's defined names as hashes: only the headers that may declare one are read
-    // again (a dozen, instead of 536 MB of drivers/gpu/drm register headers on 6.12).
+    // again (a few dozen, instead of 536 MB of drivers/gpu/drm register headers on 6.12).
     const hashes = [...toCollect].map(nameHash);
-    for (const scan of localFiles) {
+    for (const scan of constantFiles) {
       if (!definedNamesMayHold(scan, hashes)) continue;
       const file = scan.file;
       const text = texts.get(file) ?? read(file);
