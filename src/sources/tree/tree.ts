@@ -14,6 +14,7 @@ import { type ClassBody, type RawEvent, extractUnit } from './extract.js';
 import { type FileScan, definedNamesMayHold, extractDecls, isTypeHeader, listSourceFiles, nameHash, scanFile } from './scan.js';
 import { type Decl, type Shape, type TypeEnv, TypeResolver, fieldShape, layoutFields } from './layout.js';
 import { scanInWorkers } from './pool.js';
+import { loadTreeIsolated } from './isolate.js';
 
 export interface LoadTreeOptions {
   /** Called as files are read: (done, total). */
@@ -38,6 +39,17 @@ function describe(e: unknown): string {
 }
 
 export async function loadTree(root: string, opts: LoadTreeOptions = {}): Promise<Snapshot> {
+  checkRoot(root);
+  return (await loadTreeIsolated(root, opts)) ?? loadTreeInProcess(root, opts);
+}
+
+/** loadTree in this thread (./tree-worker.ts runs it in a thread of its own). */
+export async function loadTreeInProcess(root: string, opts: LoadTreeOptions = {}): Promise<Snapshot> {
+  checkRoot(root);
+  return buildSnapshot(root, await scanTree(root, opts), opts);
+}
+
+function checkRoot(root: string): void {
   let st: fs.Stats;
   try {
     st = fs.statSync(root);
@@ -46,8 +58,6 @@ export async function loadTree(root: string, opts: LoadTreeOptions = {}): Promis
     throw new InputError(root, describe(e));
   }
   if (!st.isDirectory()) throw new InputError(root, 'not a directory (a kernel source tree is a directory)');
-
-  return buildSnapshot(root, await scanTree(root, opts), opts);
 }
 
 /** Lists and scans every source file of the tree (the pass that finds definitions, types and call sites). */
