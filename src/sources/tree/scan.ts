@@ -214,16 +214,35 @@ export function nameHash(name: string): number {
   return h >>> 0;
 }
 
-/** Whether a scan's definedNames may hold one of `names` (a hash match: the caller reads the file to be sure). */
-export function definedNamesMayHold(scan: FileScan, hashes: readonly number[]): boolean {
-  const set = scan.definedNames;
-  if (!set) return false;
-  for (const h of hashes) {
+/** Hashes of the names a pass looks for: sorted for binary search, and as a set. */
+export interface NameHashes {
+  sorted: Uint32Array;
+  set: ReadonlySet<number>;
+}
+
+export function nameHashes(names: Iterable<string>): NameHashes {
+  const sorted = Uint32Array.from([...names].map(nameHash)).sort();
+  return { sorted, set: new Set(sorted) };
+}
+
+/**
+ * Whether a scan's definedNames may hold one of `names` (a hash match: the caller reads the file to be sure).
+ * Binary search of each name in the file's hashes, or each of the file's hashes in the set of names, whichever
+ * is less work: passes look for a few names in thousands of headers, or for thousands in a few.
+ */
+export function definedNamesMayHold(scan: FileScan, names: NameHashes): boolean {
+  const own = scan.definedNames;
+  if (!own) return false;
+  if (names.sorted.length * Math.log2(own.length + 1) > own.length) {
+    for (const h of own) if (names.set.has(h)) return true;
+    return false;
+  }
+  for (const h of names.sorted) {
     let lo = 0;
-    let hi = set.length - 1;
+    let hi = own.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const v = set[mid]!;
+      const v = own[mid]!;
       if (v === h) return true;
       if (v < h) lo = mid + 1;
       else hi = mid - 1;

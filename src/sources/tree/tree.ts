@@ -11,7 +11,7 @@ import { InputError } from '../../errors.js';
 import type { FileModel } from './filemodel.js';
 import { cachedFileModel, defaultParseCacheDir } from './parse-cache.js';
 import { type ClassBody, type RawEvent, extractUnit } from './extract.js';
-import { type FileScan, definedNamesMayHold, extractDecls, isTypeHeader, listSourceFiles, nameHash, scanFile } from './scan.js';
+import { type FileScan, definedNamesMayHold, extractDecls, isTypeHeader, listSourceFiles, nameHashes, scanFile } from './scan.js';
 import { type Decl, type Shape, type TypeEnv, TypeResolver, fieldShape, layoutFields } from './layout.js';
 import { scanInWorkers } from './pool.js';
 import { loadTreeIsolated } from './isolate.js';
@@ -205,7 +205,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
     for (const name of toCollect) collected.add(name);
     // The scan kept each header's defined names as hashes: only the headers that may declare one are read
     // again (a few dozen, instead of 536 MB of drivers/gpu/drm register headers on 6.12).
-    const hashes = [...toCollect].map(nameHash);
+    const hashes = nameHashes(toCollect);
     for (const scan of constantFiles) {
       if (!definedNamesMayHold(scan, hashes)) continue;
       const file = scan.file;
