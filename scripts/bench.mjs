@@ -159,6 +159,8 @@ try {
     `| peak RSS, diff of the two tree snapshots | ${rss.toFixed(0)} MB | | | ≤ 400 MB | ${rss <= 400 ? 'yes' : '**no**'} |`,
     `| peak RSS, diff of the two trees themselves (6.1 → 6.12, extraction included) | ${rssTrees.toFixed(0)} MB | | | ≤ 400 MB | ${rssTrees <= 400 ? 'yes' : '**no**'} |`,
     '',
+    'Where the time goes, what was changed and what is left: [performance.md](performance.md).',
+    '',
     '## How cost grows',
     '',
     '| below | bytes | extract time (wall) | CPU | µs wall per KB | peak RSS |',
