@@ -64,6 +64,36 @@ describe('parse cache', () => {
     expect(serializeSnapshot(await loadTree(root, { parseCache: cache, workers: 0 }))).toBe(off);
   });
 
+  it('units: a warm run takes stored results, and a change in any file a unit read is seen', async () => {
+    const root = path.join(dir, 'unit-tree');
+    const events = path.join(root, 'include/trace/events');
+    fs.mkdirSync(events, { recursive: true });
+    // The event's fields come from a macro of a header the unit includes: only the include holds the change.
+    fs.writeFileSync(path.join(events, 'demo_fields.h'), '#define DEMO_FIELDS __field(int, a)\n');
+    fs.writeFileSync(
+      path.join(events, 'demo.h'),
+      '#define TRACE_SYSTEM demo\n#include "demo_fields.h"\nTRACE_EVENT(demo_x, TP_PROTO(int a), TP_ARGS(a), TP_STRUCT__entry(DEMO_FIELDS), TP_fast_assign(__entry->a = a;), TP_printk("a=%d", __entry->a));\n',
+    );
+    const cache = path.join(dir, 'unit-cache');
+    const read = async (parseCache: string | false) => serializeSnapshot(await loadTree(root, { parseCache, workers: 0 }));
+    const units = () => (fs.existsSync(path.join(cache, 'units')) ? fs.readdirSync(path.join(cache, 'units'), { recursive: true }).map(String).filter((f) => f.endsWith('.v8')) : []);
+
+    const off = await read(false);
+    expect(off).toContain('"type": "int"');
+    expect(await read(cache)).toBe(off);
+    expect(units()).toHaveLength(1);
+    expect(await read(cache)).toBe(off); // warm
+
+    fs.writeFileSync(path.join(events, 'demo_fields.h'), '#define DEMO_FIELDS __field(long, a)\n');
+    const changed = await read(false);
+    expect(changed).toContain('"type": "long"');
+    expect(await read(cache)).toBe(changed);
+
+    // A damaged entry is read again, not trusted.
+    for (const f of units()) fs.writeFileSync(path.join(cache, 'units', f), 'not a v8 value');
+    expect(await read(cache)).toBe(changed);
+  });
+
   it('TPDRIFT_PARSE_CACHE picks the place or turns it off', () => {
     expect(defaultParseCacheDir({ TPDRIFT_PARSE_CACHE: '0' })).toBeUndefined();
     expect(defaultParseCacheDir({ TPDRIFT_PARSE_CACHE: '/x/y' })).toBe('/x/y');

@@ -14,6 +14,7 @@ import { type ClassBody, type RawEvent, extractUnit } from './extract.js';
 import { type FileScan, definedNamesMayHold, extractDecls, isTypeHeader, listSourceFiles, nameHashes, scanFile } from './scan.js';
 import { type Decl, type Shape, type TypeEnv, TypeResolver, fieldShape, layoutFields } from './layout.js';
 import { scanInWorkers } from './pool.js';
+import { type FileDigest, digestText, readUnit, writeUnit } from './unit-cache.js';
 import { loadTreeIsolated } from './isolate.js';
 
 export interface LoadTreeOptions {
@@ -130,10 +131,32 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   const raw: RawEvent[] = [];
   const allClasses: ClassBody[] = [];
   const seenProblems = new Set<string>();
+  // Units whose files all read as in an earlier run take that run's result (./unit-cache.ts).
+  const digests = new Map<string, FileDigest>();
+  const digestOf = (rel: string): FileDigest => {
+    let d = digests.get(rel);
+    if (d === undefined) digests.set(rel, (d = digestText(texts.get(rel) ?? read(rel))));
+    return d;
+  };
+  const readUnitAndRecord = (f: string): ReturnType<typeof extractUnit> => {
+    const cached = cacheDir === undefined ? undefined : readUnit(cacheDir, f, digestOf);
+    if (cached) return cached;
+    const deps = new Map<string, FileDigest>();
+    const failedBefore = problems.length;
+    const r = extractUnit(f, {
+      model: (rel) => {
+        if (!deps.has(rel)) deps.set(rel, digestOf(rel));
+        return modelOf(rel);
+      },
+    });
+    // A header that could not be modelled is reported by modelOf as a side effect: such a unit is not kept.
+    if (cacheDir !== undefined && problems.length === failedBefore) writeUnit(cacheDir, f, deps, r);
+    return r;
+  };
   const runUnit = (f: string): void => {
     let r: ReturnType<typeof extractUnit>;
     try {
-      r = extractUnit(f, { model: modelOf });
+      r = readUnitAndRecord(f);
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
       problems.push({ file: f, message: 'nested too deeply to read (stack overflow)' });
