@@ -94,6 +94,47 @@ describe('parse cache', () => {
     expect(await read(cache)).toBe(changed);
   });
 
+  it('scans: a re-run reads only files whose size, times or inode changed, and never trusts a file changed just before the cache was written', async () => {
+    const root = path.join(dir, 'scan-tree');
+    fs.mkdirSync(path.join(root, 'include/trace/events'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'kernel'), { recursive: true });
+    fs.writeFileSync(
+      path.join(root, 'include/trace/events/demo.h'),
+      '#define TRACE_SYSTEM demo\nTRACE_EVENT(demo_x, TP_PROTO(int a), TP_ARGS(a), TP_STRUCT__entry(__field(int, a)), TP_fast_assign(__entry->a = a;), TP_printk("a=%d", __entry->a));\n',
+    );
+    const caller = path.join(root, 'kernel/demo.c');
+    fs.writeFileSync(caller, 'void f(void) { trace_demo_x(1); }\n');
+    const cache = path.join(dir, 'scan-cache');
+    const run = async (parseCache: string | false) => {
+      const snap = await loadTree(root, { parseCache, workers: 0 });
+      return { text: serializeSnapshot(snap), calls: snap.events[0]!.calls };
+    };
+    // The stored scans of a tree are one file, rewritten (a new inode) only when a run read some file again.
+    const entry = () => {
+      const d = path.join(cache, 'scans');
+      const [only] = fs.readdirSync(d).filter((f) => f.endsWith('.v8'));
+      return fs.statSync(path.join(d, only!)).ino;
+    };
+
+    // Files written a moment ago are read again on the next run (their times are too close to the cache's).
+    await run(cache);
+    const first = entry();
+    await run(cache);
+    expect(entry()).not.toBe(first);
+    await new Promise((r) => setTimeout(r, 1100));
+    await run(cache);
+    const settled = entry();
+    const warm = await run(cache);
+    expect(entry()).toBe(settled); // nothing read again, nothing rewritten
+    expect(warm.text).toBe((await run(false)).text);
+
+    fs.appendFileSync(caller, 'void g(void) { trace_demo_x(2); }\n');
+    const changed = await run(cache);
+    expect(entry()).not.toBe(settled);
+    expect(changed.calls).toEqual({ count: 2 });
+    expect(changed.text).toBe((await run(false)).text);
+  });
+
   it('TPDRIFT_PARSE_CACHE picks the place or turns it off', () => {
     expect(defaultParseCacheDir({ TPDRIFT_PARSE_CACHE: '0' })).toBeUndefined();
     expect(defaultParseCacheDir({ TPDRIFT_PARSE_CACHE: '/x/y' })).toBe('/x/y');

@@ -58,10 +58,10 @@ export interface FileScan {
   typedefs?: [string, string][];
   constants?: [string, string][];
   /**
-   * A header's defined names (`#define NAME `, `NAME =` in a file with `enum`), as sorted 32-bit hashes: the
+   * A header's defined names (`#define NAME `, `NAME =` in a file with `enum`), as sorted 53-bit hashes: the
    * names a later pass may look up (definedNamesMayHold) without reading the file again.
    */
-  definedNames?: Uint32Array;
+  definedNames?: Float64Array;
   error?: string;
 }
 
@@ -207,21 +207,32 @@ export function extractDecls(text: string): Pick<FileScan, 'typedefs' | 'constan
   return out;
 }
 
-/** FNV-1a of an ASCII name: the hash definedNames holds. */
+/**
+ * Two 32-bit multiplicative hashes (FNV-1a and a second prime) joined into 53 bits, exact in a double. One
+ * 32-bit hash was not enough: an AMD register header declares a million names, and 5,000 names looked up in
+ * it collided almost surely, so a dozen 7–24 MB headers were read again for nothing.
+ */
+const join53 = (h: number, g: number): number => (h >>> 0) * 0x200000 + (g >>> 11);
+
+/** The hash definedNames holds, of an ASCII name. */
 export function nameHash(name: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  let g = 0x9e3779b9;
+  for (let i = 0; i < name.length; i++) {
+    h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+    g = Math.imul(g ^ name.charCodeAt(i), 0x5bd1e995);
+  }
+  return join53(h, g);
 }
 
 /** Hashes of the names a pass looks for: sorted for binary search, and as a set. */
 export interface NameHashes {
-  sorted: Uint32Array;
+  sorted: Float64Array;
   set: ReadonlySet<number>;
 }
 
 export function nameHashes(names: Iterable<string>): NameHashes {
-  const sorted = Uint32Array.from([...names].map(nameHash)).sort();
+  const sorted = Float64Array.from([...names].map(nameHash)).sort();
   return { sorted, set: new Set(sorted) };
 }
 
@@ -265,7 +276,7 @@ const isDefineAt = (b: Buffer, j: number): boolean =>
  * the bytes: register headers hold a million of them) and, in a file that says `enum`, every `NAME =`.
  * A superset of what extractDecls reads.
  */
-function definedNameHashes(buf: Buffer): Uint32Array | undefined {
+function definedNameHashes(buf: Buffer): Float64Array | undefined {
   const hashes: number[] = [];
   for (let at = buf.indexOf(35); at >= 0; at = buf.indexOf(35, at + 1)) {
     // '#' first on its line (after blanks), then blanks, 'define', blanks, a name, a blank.
@@ -280,8 +291,12 @@ function definedNameHashes(buf: Buffer): Uint32Array | undefined {
     const first = buf[j];
     if (first === undefined || !isWordByte(first) || (first >= 48 && first <= 57)) continue;
     let h = 0x811c9dc5;
-    for (; isWordByte(buf[j]); j++) h = Math.imul(h ^ buf[j]!, 0x01000193);
-    if (isBlank(buf[j])) hashes.push(h >>> 0);
+    let g = 0x9e3779b9;
+    for (; isWordByte(buf[j]); j++) {
+      h = Math.imul(h ^ buf[j]!, 0x01000193);
+      g = Math.imul(g ^ buf[j]!, 0x5bd1e995);
+    }
+    if (isBlank(buf[j])) hashes.push(join53(h, g));
   }
   if (buf.includes('enum')) {
     // `NAME =` (ENUM_NAME), read backwards from each '=': blanks, then a name of [A-Z0-9_] that starts with
@@ -295,12 +310,16 @@ function definedNameHashes(buf: Buffer): Uint32Array | undefined {
       const first = buf[start]!;
       if (end - start < 2 || first < 65 || first > 90 || isWordByte(buf[k])) continue;
       let h = 0x811c9dc5;
-      for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-      hashes.push(h >>> 0);
+      let g = 0x9e3779b9;
+      for (let i = start; i < end; i++) {
+        h = Math.imul(h ^ buf[i]!, 0x01000193);
+        g = Math.imul(g ^ buf[i]!, 0x5bd1e995);
+      }
+      hashes.push(join53(h, g));
     }
   }
   if (hashes.length === 0) return undefined;
-  const sorted = Uint32Array.from(hashes).sort();
+  const sorted = Float64Array.from(hashes).sort();
   let n = 0;
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
   return sorted.slice(0, n);

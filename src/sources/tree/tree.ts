@@ -14,6 +14,7 @@ import { type ClassBody, type RawEvent, extractUnit } from './extract.js';
 import { type FileScan, definedNamesMayHold, extractDecls, isTypeHeader, listSourceFiles, nameHashes, scanFile } from './scan.js';
 import { type Decl, type Shape, type TypeEnv, TypeResolver, fieldShape, layoutFields } from './layout.js';
 import { scanInWorkers } from './pool.js';
+import { stampOf, storedScans, storeScans } from './scan-cache.js';
 import { type FileDigest, digestText, readUnit, writeUnit } from './unit-cache.js';
 import { loadTreeIsolated } from './isolate.js';
 
@@ -63,7 +64,32 @@ function checkRoot(root: string): void {
 
 /** Lists and scans every source file of the tree (the pass that finds definitions, types and call sites). */
 export async function scanTree(root: string, opts: LoadTreeOptions = {}): Promise<FileScan[]> {
-  return scanAll(root, listSourceFiles(root), opts);
+  const files = listSourceFiles(root);
+  const cacheDir = parseCacheDir(opts);
+  if (cacheDir === undefined) return scanAll(root, files, opts);
+  // Files whose size, times and inode are as the last run of this tree saw them keep that run's scan
+  // (./scan-cache.ts); the stamps are taken before reading, so a file changed during the run is read again next time.
+  let real: string;
+  try {
+    real = fs.realpathSync(root);
+  } catch {
+    return scanAll(root, files, opts);
+  }
+  const started = Date.now();
+  const stamps = new Map(files.map((f) => [f, stampOf(path.join(root, f))]));
+  const stored = storedScans(cacheDir, real, stamps);
+  // Progress counts the whole tree: stored scans are done from the start.
+  const onProgress = opts.onProgress;
+  const fresh = await scanAll(root, files.filter((f) => !stored.has(f)), onProgress ? { ...opts, onProgress: (done) => onProgress(stored.size + done, files.length) } : opts);
+  onProgress?.(files.length, files.length);
+  const freshByFile = new Map(fresh.map((s) => [s.file, s]));
+  const scans = files.map((f) => stored.get(f) ?? freshByFile.get(f)!);
+  if (fresh.length > 0 || stored.size !== files.length) storeScans(cacheDir, real, started, scans, stamps);
+  return scans;
+}
+
+function parseCacheDir(opts: LoadTreeOptions): string | undefined {
+  return opts.parseCache === false ? undefined : (opts.parseCache ?? defaultParseCacheDir());
 }
 
 async function scanAll(root: string, files: string[], opts: LoadTreeOptions): Promise<FileScan[]> {
@@ -105,7 +131,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   }
   env.unsignedChar = read('Makefile')?.includes('-funsigned-char') ?? false;
 
-  const cacheDir = opts.parseCache === false ? undefined : (opts.parseCache ?? defaultParseCacheDir());
+  const cacheDir = parseCacheDir(opts);
   const models = new Map<string, FileModel | null>();
   const modelOf = (rel: string): FileModel | undefined => {
     const hit = models.get(rel);

@@ -1,0 +1,104 @@
+/**
+ * The file pass's results kept between runs of the same tree, keyed by each file's metadata (size, mtime,
+ * ctime, inode), as git's index keeps its stat data: a pre-merge check or a re-run on a kernel checkout reads
+ * again only the files that changed. A file whose mtime is too close to the moment the cache was written
+ * ("racy": it may have changed again within the clock's resolution) is always read again.
+ *
+ * One entry per tree (by its real path and this code), beside the parsed headers (`<parse cache>/scans/`).
+ * Anything unreadable or odd is ignored and the tree is scanned whole.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import v8 from 'node:v8';
+import { fileURLToPath } from 'node:url';
+import { TOOL_VERSION } from '../../version.js';
+import type { FileScan } from './scan.js';
+
+/** What must not change for a stored scan of a file to stand for it. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
+interface Entry {
+  root: string;
+  /** Date.now() when the entry was written: files modified within a second before it are read again. */
+  written: number;
+  files: Map<string, { stamp: FileStamp; scan: FileScan }>;
+}
+
+/** How close to the cache's writing a file's mtime may be before its stored scan is distrusted. */
+const RACY_MS = 1000;
+
+let codeId: string | undefined;
+function codeIdentity(): string {
+  if (codeId === undefined) {
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    codeId = crypto
+      .createHash('sha256')
+      .update(`tpdrift ${TOOL_VERSION} scans\0`)
+      .update(fs.readFileSync(fileURLToPath(new URL(`./scan${ext}`, import.meta.url))))
+      .digest('hex');
+  }
+  return codeId;
+}
+
+function entryPath(dir: string, root: string): string {
+  const key = crypto.createHash('sha256').update(codeIdentity()).update('\0').update(root).digest('hex');
+  return path.join(dir, 'scans', `${key}.v8`);
+}
+
+export function stampOf(file: string): FileStamp | undefined {
+  try {
+    const st = fs.lstatSync(file);
+    return st.isFile() ? { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const sameStamp = (a: FileStamp, b: FileStamp): boolean => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+
+/** The stored scans of `root` that still stand, by relative path (none when there is no usable entry). */
+export function storedScans(dir: string, root: string, stamps: ReadonlyMap<string, FileStamp | undefined>): Map<string, FileScan> {
+  const out = new Map<string, FileScan>();
+  let entry: Entry;
+  try {
+    entry = v8.deserialize(fs.readFileSync(entryPath(dir, root))) as Entry;
+    if (entry.root !== root || typeof entry.written !== 'number' || !(entry.files instanceof Map)) return out;
+  } catch {
+    return out;
+  }
+  for (const [rel, stamp] of stamps) {
+    const old = entry.files.get(rel);
+    if (!stamp || !old || typeof old !== 'object' || !old.stamp || !old.scan || old.scan.file !== rel) continue;
+    if (!sameStamp(stamp, old.stamp) || stamp.mtimeMs >= entry.written - RACY_MS || stamp.ctimeMs >= entry.written - RACY_MS) continue;
+    out.set(rel, old.scan);
+  }
+  return out;
+}
+
+/** Stores the scans of `root` with the stamps they were read under. An unwritable cache only costs speed. */
+export function storeScans(dir: string, root: string, written: number, scans: readonly FileScan[], stamps: ReadonlyMap<string, FileStamp | undefined>): void {
+  try {
+    const files: Entry['files'] = new Map();
+    for (const scan of scans) {
+      const stamp = stamps.get(scan.file);
+      if (stamp && !scan.error) files.set(scan.file, { stamp, scan });
+    }
+    const at = entryPath(dir, root);
+    fs.mkdirSync(path.dirname(at), { recursive: true });
+    const tmp = `${at}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+    fs.writeFileSync(tmp, v8.serialize({ root, written, files } satisfies Entry));
+    try {
+      fs.renameSync(tmp, at);
+    } catch {
+      fs.rmSync(tmp, { force: true });
+    }
+  } catch {
+    // read-only or full cache
+  }
+}
