@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildFileModel } from '../../src/sources/tree/filemodel.js';
 import { cachedFileModel, defaultParseCacheDir } from '../../src/sources/tree/parse-cache.js';
 import { loadTree } from '../../src/sources/tree/index.js';
+import { KEPT_TREES } from '../../src/sources/tree/scan-cache.js';
 import { serializeSnapshot } from '../../src/model/canonical.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpdrift-parse-cache-'));
@@ -133,6 +134,29 @@ describe('parse cache', () => {
     expect(entry()).not.toBe(settled);
     expect(changed.calls).toEqual({ count: 2 });
     expect(changed.text).toBe((await run(false)).text);
+  });
+
+  it('scans: only the most recently used trees are kept', async () => {
+    const cache = path.join(dir, 'evict-cache');
+    const scans = () => fs.readdirSync(path.join(cache, 'scans')).filter((f) => f.endsWith('.v8'));
+    const tree = (i: number) => {
+      const root = path.join(dir, `evict-tree-${i}`);
+      fs.mkdirSync(path.join(root, 'kernel'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'kernel/a.c'), `void f(void) { trace_x_${i}(1); }\n`);
+      return root;
+    };
+    const first = tree(0);
+    await loadTree(first, { parseCache: cache, workers: 0 });
+    const firstEntry = scans();
+    expect(firstEntry).toHaveLength(1);
+    for (let i = 1; i <= KEPT_TREES + 3; i++) {
+      await loadTree(tree(i), { parseCache: cache, workers: 0 });
+      // Using the first tree again keeps its entry among the recent ones.
+      await new Promise((r) => setTimeout(r, 5));
+      await loadTree(first, { parseCache: cache, workers: 0 });
+    }
+    expect(scans()).toHaveLength(KEPT_TREES);
+    expect(scans()).toContain(firstEntry[0]);
   });
 
   it('TPDRIFT_PARSE_CACHE picks the place or turns it off', () => {

@@ -32,6 +32,11 @@ interface Entry {
 
 /** How close to the cache's writing a file's mtime may be before its stored scan is distrusted. */
 const RACY_MS = 1000;
+/**
+ * Trees whose scans are kept (a whole kernel tree's are ~35 MB): the most recently used ones. A nightly job
+ * that unpacks each kernel into a new directory would otherwise add an entry per tree per night, forever.
+ */
+export const KEPT_TREES = 8;
 
 let codeId: string | undefined;
 function codeIdentity(): string {
@@ -72,6 +77,7 @@ export function storedScans(dir: string, root: string, stamps: ReadonlyMap<strin
   } catch {
     return out;
   }
+  touch(entryPath(dir, root));
   for (const [rel, stamp] of stamps) {
     const old = entry.files.get(rel);
     if (!stamp || !old || typeof old !== 'object' || !old.stamp || !old.scan || old.scan.file !== rel) continue;
@@ -98,7 +104,36 @@ export function storeScans(dir: string, root: string, written: number, scans: re
     } catch {
       fs.rmSync(tmp, { force: true });
     }
+    evict(path.dirname(at));
   } catch {
     // read-only or full cache
   }
+}
+
+/** Marks an entry as used now (its mtime orders eviction). */
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    fs.utimesSync(file, now, now);
+  } catch {
+    // read-only cache: eviction order is only a little less fair
+  }
+}
+
+/** Removes all but the KEPT_TREES most recently used entries. */
+function evict(dir: string): void {
+  const entries = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.v8'))
+    .map((f) => {
+      const file = path.join(dir, f);
+      try {
+        return { file, used: fs.statSync(file).mtimeMs };
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((e) => e !== undefined)
+    .sort((a, b) => b.used - a.used || (a.file < b.file ? -1 : 1));
+  for (const e of entries.slice(KEPT_TREES)) fs.rmSync(e.file, { force: true });
 }
