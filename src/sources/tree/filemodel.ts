@@ -87,44 +87,47 @@ function logicalLineEnd(s: string, start: number): number {
   return end;
 }
 
-/** Keeps only the preprocessor directive lines (with their continuations); every other character but newlines becomes a space. */
-function onlyDirectives(s: string): string {
-  const parts: string[] = [];
+/** The directive lines of `s`, each with its continuations: where the line starts, where its '#' is, where it ends. */
+function directiveLines(s: string): { line: number; hash: number; end: number }[] {
+  const out: { line: number; hash: number; end: number }[] = [];
   let i = 0;
   while (i < s.length) {
     let j = i;
     while (j < s.length && (s[j] === ' ' || s[j] === '\t')) j++;
-    const end = s[j] === '#' ? logicalLineEnd(s, i) : Math.max(i, s.indexOf('\n', i) < 0 ? s.length : s.indexOf('\n', i));
-    if (s[j] === '#') parts.push(s.slice(i, end));
-    else parts.push(' '.repeat(end - i));
-    if (end < s.length) parts.push('\n');
+    const nl = s.indexOf('\n', i);
+    const end = s[j] === '#' ? logicalLineEnd(s, i) : nl < 0 ? s.length : nl;
+    if (s[j] === '#') out.push({ line: i, hash: j, end });
     i = end + 1;
   }
+  return out;
+}
+
+/** Every character but newlines as a space: the same length and lines. */
+const blank = (t: string): string => t.replace(/[^\n]/g, ' ');
+
+/** Keeps only the preprocessor directive lines (with their continuations); everything else is blanked. */
+function onlyDirectives(s: string): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (const d of directiveLines(s)) {
+    parts.push(blank(s.slice(at, d.line)), s.slice(d.line, d.end));
+    at = d.end;
+  }
+  parts.push(blank(s.slice(at)));
   return parts.join('');
 }
 
 /** Blanks preprocessor directive lines (with their continuations), keeping length and newlines. */
 function blankDirectives(s: string): string {
-  const out = s.split('');
-  let i = 0;
-  while (i < s.length) {
-    let j = i;
-    while (j < s.length && (s[j] === ' ' || s[j] === '\t')) j++;
-    let end = s.indexOf('\n', i);
-    if (end < 0) end = s.length;
-    if (s[j] === '#') {
-      // Continuation lines belong to the directive.
-      while (end < s.length && /\\\s*$/.test(s.slice(i, end))) {
-        const next = s.indexOf('\n', end + 1);
-        i = end + 1;
-        end = next < 0 ? s.length : next;
-      }
-      for (let k = j; k < end; k++) if (out[k] !== '\n') out[k] = ' ';
-    }
-    i = end + 1;
+  const parts: string[] = [];
+  let at = 0;
+  for (const d of directiveLines(s)) {
+    parts.push(s.slice(at, d.hash), blank(s.slice(d.hash, d.end)));
+    at = d.end;
   }
+  parts.push(s.slice(at));
   // A stray line continuation outside a directive (inside a macro invocation) is just a space.
-  return out.join('').replace(/\\(?=\r?\n)/g, ' ');
+  return parts.join('').replace(/\\(?=\r?\n)/g, ' ');
 }
 
 export function buildFileModel(file: string, raw: string): FileModel {

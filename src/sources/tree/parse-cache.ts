@@ -12,9 +12,8 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { TOOL_VERSION } from '../../version.js';
 import { type FileModel, buildFileModel } from './filemodel.js';
+import { codeIdentity as sharedIdentity, storeCacheFile } from './cache-files.js';
 
 export function defaultParseCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const v = env.TPDRIFT_PARSE_CACHE;
@@ -29,23 +28,15 @@ export function defaultParseCacheDir(env: NodeJS.ProcessEnv = process.env): stri
   return path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'tpdrift', 'parse');
 }
 
-let codeId: string | undefined;
-
 /** What the models depend on besides their input: this tool's version, the model code, the grammar's version. */
+let parseId: string | undefined;
 function codeIdentity(): string {
-  if (codeId === undefined) {
-    const h = crypto.createHash('sha256').update(`tpdrift ${TOOL_VERSION}\0`);
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    for (const rel of [`./filemodel${ext}`, `../../util/ctext${ext}`]) {
-      h.update(fs.readFileSync(fileURLToPath(new URL(rel, import.meta.url))));
-      h.update('\0');
-    }
+  if (parseId === undefined) {
     const require = createRequire(import.meta.url);
     const versions = [require('tree-sitter/package.json'), require('tree-sitter-c/package.json')] as { version?: string }[];
-    for (const v of versions) h.update(`${String(v.version)}\0`);
-    codeId = h.digest('hex');
+    parseId = sharedIdentity('parse', import.meta.url, ['./filemodel', '../../util/ctext'], versions.map((v) => String(v.version)));
   }
-  return codeId;
+  return parseId;
 }
 
 function looksLikeModel(m: unknown, file: string): m is FileModel {
@@ -71,17 +62,6 @@ export function cachedFileModel(file: string, text: string, dir: string | undefi
     // missing or unreadable: parse
   }
   const model = buildFileModel(file, text);
-  try {
-    fs.mkdirSync(path.dirname(at), { recursive: true });
-    const tmp = `${at}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(model));
-    try {
-      fs.renameSync(tmp, at);
-    } catch {
-      fs.rmSync(tmp, { force: true });
-    }
-  } catch {
-    // A read-only or full cache only costs speed.
-  }
+  storeCacheFile(at, JSON.stringify(model));
   return model;
 }

@@ -11,9 +11,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
-import { fileURLToPath } from 'node:url';
-import { TOOL_VERSION } from '../../version.js';
 import type { FileScan } from './scan.js';
+import { codeIdentity as sharedIdentity, storeCacheFile } from './cache-files.js';
 
 /** What must not change for a stored scan of a file to stand for it. */
 export interface FileStamp {
@@ -38,18 +37,7 @@ const RACY_MS = 1000;
  */
 export const KEPT_TREES = 8;
 
-let codeId: string | undefined;
-function codeIdentity(): string {
-  if (codeId === undefined) {
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    codeId = crypto
-      .createHash('sha256')
-      .update(`tpdrift ${TOOL_VERSION} scans\0`)
-      .update(fs.readFileSync(fileURLToPath(new URL(`./scan${ext}`, import.meta.url))))
-      .digest('hex');
-  }
-  return codeId;
-}
+const codeIdentity = (): string => sharedIdentity('scans', import.meta.url, ['./scan']);
 
 function entryPath(dir: string, root: string): string {
   const key = crypto.createHash('sha256').update(codeIdentity()).update('\0').update(root).digest('hex');
@@ -96,14 +84,7 @@ export function storeScans(dir: string, root: string, written: number, scans: re
       if (stamp && !scan.error) files.set(scan.file, { stamp, scan });
     }
     const at = entryPath(dir, root);
-    fs.mkdirSync(path.dirname(at), { recursive: true });
-    const tmp = `${at}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-    fs.writeFileSync(tmp, v8.serialize({ root, written, files } satisfies Entry));
-    try {
-      fs.renameSync(tmp, at);
-    } catch {
-      fs.rmSync(tmp, { force: true });
-    }
+    storeCacheFile(at, v8.serialize({ root, written, files } satisfies Entry));
     evict(path.dirname(at));
   } catch {
     // read-only or full cache

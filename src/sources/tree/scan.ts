@@ -56,7 +56,6 @@ export interface FileScan {
   /** `#include "x"` targets of a header (resolved relative to it), to find the headers that wrap a trace header. */
   includes?: string[];
   typedefs?: [string, string][];
-  constants?: [string, string][];
   /**
    * A header's defined names (`#define NAME `, `NAME =` in a file with `enum`), as sorted 53-bit hashes: the
    * names a later pass may look up (definedNamesMayHold) without reading the file again.
@@ -193,8 +192,8 @@ export function extractTypedefs(text: string): [string, string][] {
 }
 
 /** Typedefs and integer constants (`#define X 16`, `X = 16,` in enums) declared in a header's text. */
-export function extractDecls(text: string): Pick<FileScan, 'typedefs' | 'constants'> {
-  const out: Pick<FileScan, 'typedefs' | 'constants'> = {};
+export function extractDecls(text: string): { typedefs?: [string, string][]; constants?: [string, string][] } {
+  const out: { typedefs?: [string, string][]; constants?: [string, string][] } = {};
   const tds = extractTypedefs(text);
   if (tds.length) out.typedefs = tds;
   const cs: [string, string][] = [];

@@ -12,9 +12,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
-import { fileURLToPath } from 'node:url';
-import { TOOL_VERSION } from '../../version.js';
 import type { ExtractResult } from './extract.js';
+import { codeIdentity as sharedIdentity, storeCacheFile } from './cache-files.js';
 
 /** Hash of a file's text as the unit read it; null when the unit asked for a file that is not there. */
 export type FileDigest = string | null;
@@ -23,22 +22,9 @@ export function digestText(text: string | undefined): FileDigest {
   return text === undefined ? null : crypto.createHash('sha256').update(text).digest('hex');
 }
 
-let codeId: string | undefined;
-
-/** Everything a unit's result depends on besides its files: the reading code, and the parser's versions. */
-function codeIdentity(): string {
-  if (codeId === undefined) {
-    const h = crypto.createHash('sha256').update(`tpdrift ${TOOL_VERSION} units\0`);
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-    const modules = ['./extract', './macros', './filemodel', './layout', '../../util/ctext', '../../util/cexpr', '../../model/canonical', './parse-cache'];
-    for (const rel of modules) {
-      h.update(fs.readFileSync(fileURLToPath(new URL(`${rel}${ext}`, import.meta.url))));
-      h.update('\0');
-    }
-    codeId = h.digest('hex');
-  }
-  return codeId;
-}
+/** Everything a unit's result depends on besides its files: the reading code. */
+const codeIdentity = (): string =>
+  sharedIdentity('units', import.meta.url, ['./extract', './macros', './filemodel', './layout', '../../util/ctext', '../../util/cexpr', '../../model/canonical', './parse-cache']);
 
 interface Entry {
   unit: string;
@@ -73,17 +59,5 @@ export function readUnit(dir: string, unit: string, digestOf: (rel: string) => F
 
 /** Stores `result` with the digests of the files it was read from. A read-only or full cache only costs speed. */
 export function writeUnit(dir: string, unit: string, deps: ReadonlyMap<string, FileDigest>, result: ExtractResult): void {
-  try {
-    const at = entryPath(dir, unit, deps.get(unit) ?? null);
-    fs.mkdirSync(path.dirname(at), { recursive: true });
-    const tmp = `${at}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-    fs.writeFileSync(tmp, v8.serialize({ unit, deps: [...deps], result } satisfies Entry));
-    try {
-      fs.renameSync(tmp, at);
-    } catch {
-      fs.rmSync(tmp, { force: true });
-    }
-  } catch {
-    // unwritable cache: the next run reads the unit again
-  }
+  storeCacheFile(entryPath(dir, unit, deps.get(unit) ?? null), v8.serialize({ unit, deps: [...deps], result } satisfies Entry));
 }
