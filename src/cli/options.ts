@@ -1,13 +1,13 @@
-/** Options shared by the commands that produce a findings report, and their parsing into engine config. */
+/**
+ * The options the commands share, as yargs specifications. Only specifications: this module is loaded on
+ * every run, so what the options mean (the config file, the rules) is resolved by report-config.ts, which
+ * a command's implementation loads.
+ */
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
 import type { SourceKind } from '../model/snapshot.js';
-import type { EngineConfig } from '../engine/config.js';
-import type { Severity, SeverityOrOff } from '../engine/finding.js';
-import { findRule } from '../../rules/index.js';
-import { FORMATS, type FormatName } from '../report/index.js';
-import { findConfigFile, mergeConfigs, readConfigFile } from '../config/load.js';
-import type { Io } from './context.js';
+import type { Severity } from '../engine/finding.js';
+import { FORMATS, type FormatName } from '../report/formats.js';
 
 export type FailOn = Severity | 'none';
 export const KINDS: readonly SourceKind[] = ['tree', 'tracefs', 'snapshot', 'btf'];
@@ -27,21 +27,8 @@ export interface ReportArgs {
   'max-warnings'?: number;
 }
 
-/** Configurations resolved by withReportOptions' middleware, keyed by the very `rule` array it leaves in argv. */
-const resolvedConfigs = new WeakMap<string[], EngineConfig>();
-
-/** The engine configuration for a report command: the config file (given or discovered), then --rule flags. */
-export function reportConfig(args: Pick<ReportArgs, 'rule' | 'config'>, io: Pick<Io, 'cwd'>): EngineConfig {
-  const flags = parseRuleFlagsOnly(args.rule ?? []);
-  const file = findConfigFile(args.config, io.cwd);
-  return file ? mergeConfigs(readConfigFile(file), flags) : flags;
-}
-
-/**
- * The options every findings report takes. `io` (optional) gives the working directory where
- * `tpdrift.config.json` is looked for; without it, the process's.
- */
-export function withReportOptions<T>(y: Argv<T>, io?: Pick<Io, 'cwd'>) {
+/** The options every findings report takes. */
+export function withReportOptions<T>(y: Argv<T>) {
   return y
     .option('format', { alias: 'f', choices: FORMATS, default: 'text' as FormatName, describe: 'output format' })
     .option('output', { alias: 'o', type: 'string', describe: 'write the report to FILE (atomically) instead of stdout' })
@@ -63,34 +50,9 @@ export function withReportOptions<T>(y: Argv<T>, io?: Pick<Io, 'cwd'>) {
     .option('write-baseline', { type: 'string', describe: "record this run's findings as a baseline FILE" })
     .option('suppressions', { type: 'string', describe: 'reviewed accepted changes: JSON {"suppressions": [{rule, event, field?, reason}]}' })
     .option('max-warnings', { type: 'number', describe: 'exit 1 when more than N unsuppressed warnings remain' })
-    .middleware((argv) => {
-      // Every report command gets the config file for free: parseRuleFlags(argv.rule) returns this.
-      const a = argv as unknown as ReportArgs;
-      const mw = a['max-warnings'];
+    .check((argv) => {
+      const mw = (argv as unknown as ReportArgs)['max-warnings'];
       if (mw !== undefined && (!Number.isInteger(mw) || mw < 0)) throw new UsageError('--max-warnings: expected a whole number ≥ 0');
-      const flags = [...(a.rule ?? [])];
-      resolvedConfigs.set(flags, reportConfig({ rule: flags, ...(a.config !== undefined ? { config: a.config } : {}) }, io ?? { cwd: process.cwd() }));
-      (argv as unknown as { rule: string[] }).rule = flags;
+      return true;
     });
-}
-
-/**
- * The engine configuration for a command's `--rule` flags. Given the `rule` array of a report command's
- * argv, this is the configuration the option middleware resolved (config file, then flags); given any
- * other list, the flags alone.
- */
-export function parseRuleFlags(flags: string[]): EngineConfig {
-  return resolvedConfigs.get(flags) ?? parseRuleFlagsOnly(flags);
-}
-
-/** `--rule ID=SEVERITY` flags as engine configuration; an unknown rule or severity is a usage error. */
-export function parseRuleFlagsOnly(flags: string[]): EngineConfig {
-  const config: EngineConfig = { rules: {}, overrides: [] };
-  for (const flag of flags) {
-    const m = /^([a-z-]+)=(error|warning|info|off)$/.exec(flag);
-    if (!m) throw new UsageError(`--rule ${flag}: expected ID=error|warning|info|off`);
-    if (!findRule(m[1]!)) throw new UsageError(`--rule ${flag}: no rule '${m[1]}' (see 'tpdrift rules')`);
-    config.rules[m[1]!] = { severity: m[2] as SeverityOrOff };
-  }
-  return config;
 }

@@ -3,8 +3,6 @@ import { UsageError } from '../errors.js';
 import { type Finding, severityRank } from '../engine/finding.js';
 import type { ReportData, SideInfo } from '../report/model.js';
 import { reporterFor } from '../report/index.js';
-import { applyAcceptance, readBaseline, readSuppressions, writeBaseline } from '../report/baseline.js';
-import { buildLayouts } from '../report/layouts.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { LoadedSource } from '../sources/load.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -37,8 +35,9 @@ export function exitCodeWithLimits(findings: Finding[], failOn: FailOn, maxWarni
 }
 
 /** Marks what --suppressions and --baseline accept, with a note on stderr about stale or unused entries. */
-export function acceptFindings(report: ReportData, args: ReportArgs, io: Io): ReportData {
+export async function acceptFindings(report: ReportData, args: ReportArgs, io: Io): Promise<ReportData> {
   if (args.baseline === undefined && args.suppressions === undefined) return report;
+  const { applyAcceptance, readBaseline, readSuppressions } = await import('../report/baseline.js');
   const input: Parameters<typeof applyAcceptance>[1] = {};
   if (args.baseline !== undefined) input.baseline = { file: args.baseline, data: readBaseline(args.baseline) };
   if (args.suppressions !== undefined) input.suppressions = { file: args.suppressions, entries: readSuppressions(args.suppressions) };
@@ -59,13 +58,15 @@ export function acceptFindings(report: ReportData, args: ReportArgs, io: Io): Re
 /**
  * Renders and writes a report; returns the exit code its findings call for. Before rendering, the
  * suppressions file and the baseline mark what they accept; after writing, --write-baseline records
- * this run's findings.
+ * this run's findings. The reporter, the baseline reader and the layouts are loaded only when a run
+ * uses them.
  */
-export function emitReport(report: ReportData, args: ReportArgs, io: Io): number {
-  const reporter = reporterFor(args.format);
+export async function emitReport(report: ReportData, args: ReportArgs, io: Io): Promise<number> {
+  const reporter = await reporterFor(args.format);
   if (!reporter) throw new UsageError(`--format ${args.format} is not available yet`);
-  let data = acceptFindings(report, args, io);
+  let data = await acceptFindings(report, args, io);
   if (args.format === 'html' && !data.layouts) {
+    const { buildLayouts } = await import('../report/layouts.js');
     const layouts = buildLayouts(data, data.old && sideSnapshots.get(data.old), sideSnapshots.get(data.new));
     if (layouts) data = { ...data, layouts };
   }
@@ -74,7 +75,10 @@ export function emitReport(report: ReportData, args: ReportArgs, io: Io): number
   const text = reporter(data, { color, warn: (m) => io.stderr(`tpdrift: ${m}\n`) });
   if (toFile) writeFileAtomic(args.output!, text);
   else io.stdout(text);
-  if (args['write-baseline'] !== undefined) writeBaseline(args['write-baseline'], report.findings);
+  if (args['write-baseline'] !== undefined) {
+    const { writeBaseline } = await import('../report/baseline.js');
+    writeBaseline(args['write-baseline'], report.findings);
+  }
   return exitCodeWithLimits(data.findings, args['fail-on'], args['max-warnings']);
 }
 

@@ -1,24 +1,21 @@
-/** Output formats by name. Each reporter is a pure function of the report. */
+/**
+ * Output formats by name. Each reporter is a pure function of the report, and is loaded when asked for:
+ * a run renders one format, and the HTML and SARIF reporters are among the larger modules.
+ */
 import type { Reporter } from './model.js';
-import { renderJson } from './json.js';
-import { renderText } from './text.js';
-import { renderSarif } from './sarif.js';
-import { renderMarkdown } from './markdown.js';
-import { renderGithub } from './github.js';
-import { renderHtml } from './html.js';
+import type { FormatName } from './formats.js';
 
-export const FORMATS = ['text', 'json', 'sarif', 'markdown', 'github', 'html'] as const;
-export type FormatName = (typeof FORMATS)[number];
+export { FORMATS, type FormatName } from './formats.js';
 
-const reporters: Partial<Record<FormatName, Reporter>> = {
-  text: renderText,
-  json: renderJson,
-  sarif: renderSarif,
-  markdown: renderMarkdown,
-  github: renderGithub,
-  html: renderHtml,
+const loaders: Record<FormatName, () => Promise<Reporter>> = {
+  text: async () => (await import('./text.js')).renderText,
+  json: async () => (await import('./json.js')).renderJson,
+  sarif: async () => (await import('./sarif.js')).renderSarif,
+  markdown: async () => (await import('./markdown.js')).renderMarkdown,
+  github: async () => (await import('./github.js')).renderGithub,
+  html: async () => (await import('./html.js')).renderHtml,
 };
 
-export function reporterFor(format: FormatName): Reporter | undefined {
-  return reporters[format];
+export async function reporterFor(format: FormatName): Promise<Reporter | undefined> {
+  return Object.hasOwn(loaders, format) ? loaders[format]() : undefined;
 }

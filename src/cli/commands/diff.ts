@@ -1,11 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { compareSnapshots } from '../../diff/compare.js';
-import { runDiff } from '../../engine/run.js';
-import { makeReport } from '../../report/model.js';
 import type { CommandResult, Io } from '../context.js';
-import { loadArg } from '../load-args.js';
-import { type ReportArgs, parseRuleFlags, withReportOptions } from '../options.js';
-import { emitReport, sideInfo } from '../output.js';
+import { type ReportArgs, withReportOptions } from '../options.js';
 
 export function diffCommand(io: Io, result: CommandResult): CommandModule {
   return {
@@ -16,16 +11,8 @@ export function diffCommand(io: Io, result: CommandResult): CommandModule {
         y.positional('old', { type: 'string', demandOption: true }).positional('new', { type: 'string', demandOption: true }),
       ),
     handler: async (argv) => {
-      const a = argv as unknown as ReportArgs & { old: string; new: string };
-      const config = parseRuleFlags(a.rule);
-      const oldSide = await loadArg(a.old, a.kind, io);
-      const newSide = await loadArg(a.new, a.kind, io);
-      const findings = runDiff(compareSnapshots(oldSide.snapshot, newSide.snapshot), { config });
-      const problems = [
-        ...(oldSide.snapshot.problems ?? []).map((p) => ({ ...p, side: 'old' as const })),
-        ...(newSide.snapshot.problems ?? []).map((p) => ({ ...p, side: 'new' as const })),
-      ];
-      result.code = emitReport(makeReport({ old: sideInfo(oldSide), new: sideInfo(newSide), findings, problems }), a, io);
+      const { run } = await import('../run/diff.js');
+      result.code = await run(argv as unknown as ReportArgs & { old: string; new: string }, io);
     },
   };
 }
