@@ -48,6 +48,17 @@ describe('snapshots', () => {
     }
   });
 
+  it('reads a snapshot saved with a UTF-8 byte-order mark (as some editors save JSON), as it reads the file without', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tpdrift-snap-'));
+    try {
+      const file = path.join(dir, 'bom.json');
+      fs.writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), fs.readFileSync(COMMITTED)]));
+      expect(readSnapshot(file)).toEqual(readSnapshot(COMMITTED));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('loads as a source by extension, keeping the kind it was made from', async () => {
     const s = await loadSource(COMMITTED);
     expect(s.kind).toBe('snapshot');
