@@ -22,7 +22,13 @@ const rule: AuditRule = {
     const audited = new Set(ctx.events.filter(standalone).map(eventKey));
     if (audited.size === 0) return;
     const groups = new Map<string, EventDef[]>();
-    for (const e of ctx.all.filter(standalone)) groups.set(body(e), [...(groups.get(body(e)) ?? []), e]);
+    for (const e of ctx.all) {
+      if (!standalone(e)) continue;
+      const key = body(e);
+      const group = groups.get(key);
+      if (group) group.push(e);
+      else groups.set(key, [e]);
+    }
     for (const group of groups.values()) {
       // Reported when the group holds something being audited (in a diff: what the change adds or touches).
       if (group.length < 2 || !group.some((e) => audited.has(eventKey(e)))) continue;

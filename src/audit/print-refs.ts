@@ -2,7 +2,7 @@
  * What a TP_printk reads: the fields it names (`REC->x`, `__get_str(x)`, `__get_dynamic_array(x)`, ...),
  * the conversions of its format string, and which argument feeds which conversion.
  */
-import type { EventDef, Field } from '../model/snapshot.js';
+import type { EventDef, Field, PrintFormat } from '../model/snapshot.js';
 
 const ACCESSOR = /\b__get_(?:rel_)?(?:str|dynamic_array|dynamic_array_len|bitmask|cpumask|sockaddr|sockaddr_len)\s*\(\s*([A-Za-z_]\w*)\s*\)/g;
 const REC = /\b(?:REC|__entry)\s*->\s*([A-Za-z_]\w*)/g;
@@ -15,11 +15,24 @@ export function fieldsReadBy(arg: string): string[] {
   return [...names];
 }
 
-/** Every field name the print format reads, in order of first use. */
-export function printedFields(ev: EventDef): string[] {
-  const out = new Set<string>();
-  for (const a of ev.print?.args ?? []) for (const n of fieldsReadBy(a)) out.add(n);
-  return [...out];
+/**
+ * Answers about one print, kept while the print is: several rules ask the same questions of each event, and
+ * a whole tree's prints (symbol tables of hundreds of entries among them) are worth reading once.
+ */
+const printedFieldsOf = new WeakMap<PrintFormat, readonly string[]>();
+const conversionArgsOf = new WeakMap<PrintFormat, readonly ConversionArg[]>();
+
+/** Every field name the print format reads, in order of first use. Shared between callers: never change it. */
+export function printedFields(ev: EventDef): readonly string[] {
+  if (!ev.print) return [];
+  let names = printedFieldsOf.get(ev.print);
+  if (names === undefined) {
+    const out = new Set<string>();
+    for (const a of ev.print.args) for (const n of fieldsReadBy(a)) out.add(n);
+    names = [...out];
+    printedFieldsOf.set(ev.print, names);
+  }
+  return names;
 }
 
 /** The conversions of a printf format (`%d`, `%s`, `%px`, `%pS`, ...), `%%` excluded, `*` widths counted. */
@@ -36,17 +49,30 @@ export function conversions(fmt: string): { spec: string; consumes: number }[] {
   return out;
 }
 
-/** Pairs each conversion with the argument it prints (undefined past the end of the argument list). */
-export function conversionArgs(ev: EventDef): { spec: string; arg: string | undefined }[] {
+export interface ConversionArg {
+  spec: string;
+  arg: string | undefined;
+}
+
+/**
+ * Pairs each conversion with the argument it prints (undefined past the end of the argument list). Shared
+ * between callers: never change it.
+ */
+export function conversionArgs(ev: EventDef): readonly ConversionArg[] {
   if (!ev.print) return [];
-  const out: { spec: string; arg: string | undefined }[] = [];
-  let i = 0;
-  for (const c of conversions(ev.print.fmt)) {
-    i += c.consumes - 1;
-    out.push({ spec: c.spec, arg: ev.print.args[i] });
-    i++;
+  let pairs = conversionArgsOf.get(ev.print);
+  if (pairs === undefined) {
+    const out: ConversionArg[] = [];
+    let i = 0;
+    for (const c of conversions(ev.print.fmt)) {
+      i += c.consumes - 1;
+      out.push({ spec: c.spec, arg: ev.print.args[i] });
+      i++;
+    }
+    pairs = out;
+    conversionArgsOf.set(ev.print, pairs);
   }
-  return out;
+  return pairs;
 }
 
 export function isPointerType(type: string): boolean {
