@@ -19,7 +19,8 @@ export interface WorkerRequest {
 /** Files a worker takes at a time: small enough to even out a few huge register headers, large enough that the shared counter is not contended. */
 export const BATCH = 64;
 
-export type WorkerMessage = { kind: 'progress'; done: number } | { kind: 'done'; indexes: number[]; scans: FileScan[] };
+/** The scans of files[start, start + scans.length), as each batch is done; then 'done'. */
+export type WorkerMessage = { kind: 'batch'; start: number; scans: FileScan[] } | { kind: 'done' };
 
 export function workerUrl(): URL | undefined {
   const url = new URL('./worker.js', import.meta.url);
@@ -43,19 +44,21 @@ export async function scanInWorkers(
   // dozen AMD register headers of 7-24 MB each), and a fixed half left one core idle for ~0.8 s.
   const next = new SharedArrayBuffer(4);
   const out = new Array<FileScan>(files.length);
-  const done = new Array<number>(count).fill(0);
+  let done = 0;
   await Promise.all(
     Array.from(
       { length: count },
-      (_, w) =>
+      () =>
         new Promise<void>((resolve, reject) => {
           const worker = new Worker(url, { workerData: { root, files, next } satisfies WorkerRequest });
+          // Scans arrive batch by batch: a worker that kept them all to the end held a second copy of the
+          // pass's results in its heap at the pass's peak of memory.
           worker.on('message', (m: WorkerMessage) => {
-            if (m.kind === 'progress') {
-              done[w] = m.done;
-              onProgress?.(done.reduce((a, b) => a + b, 0), files.length);
+            if (m.kind === 'batch') {
+              m.scans.forEach((scan, k) => (out[m.start + k] = scan));
+              done += m.scans.length;
+              onProgress?.(done, files.length);
             } else {
-              m.indexes.forEach((i, k) => (out[i] = m.scans[k]!));
               resolve();
               void worker.terminate();
             }
