@@ -3,7 +3,7 @@
 // ${TPDRIFT_KERNEL_CACHE:-$HOME/.cache/tpdrift}: debs/ holds the .debs, trees/linux-source-<v>/ the
 // unpacked trees. Idempotent: a tree is complete when its marker file exists (written last), so a
 // half-unpacked tree is removed and unpacked again. Needs apt-get (with `apt-get update` done),
-// dpkg-deb and tar with xz support.
+// dpkg-deb and tar with xz support. `--bench` also fetches the trees only the benchmark reads.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +13,8 @@ export const KERNELS = [
   { pkg: 'linux-source-6.12', version: '6.12.117-1~deb12u1', tree: 'linux-source-6.12' },
   { pkg: 'linux-source-6.1', version: '6.1.176-1', tree: 'linux-source-6.1' },
 ];
+/** The benchmark's nightly case: the point release before 6.12.117, extracted with the caches 6.12.117 left. */
+export const BENCH_KERNELS = [{ pkg: 'linux-source-6.12', version: '6.12.115-2~deb12u1', tree: 'linux-source-6.12.115' }];
 const MARKER = '.tpdrift-complete';
 
 const cache = process.env.TPDRIFT_KERNEL_CACHE || path.join(os.homedir(), '.cache', 'tpdrift');
@@ -29,7 +31,7 @@ function debFile(k) {
   return fs.readdirSync(debs).find((f) => f.startsWith(`${k.pkg}_${enc}_`) && f.endsWith('.deb'));
 }
 
-for (const k of KERNELS) {
+for (const k of process.argv.includes('--bench') ? [...KERNELS, ...BENCH_KERNELS] : KERNELS) {
   const dest = path.join(trees, k.tree);
   const marker = path.join(dest, MARKER);
   if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8').trim() === `${k.pkg}=${k.version}`) {

@@ -133,7 +133,10 @@ export function scanBuffer(rel: string, buf: Buffer): FileScan {
   // 'typedef', 'EVENT' rather than '_EVENT'). Each needle only admits a file to the exact tests after it.
   const isHeader = rel.endsWith('.h');
   const out: FileScan = { file: rel };
-  if (isHeader && buf.includes('#include "')) {
+  // 'clude "' admits every file with '#include "' (and `# include "`, which localIncludes reads too): V8
+  // searches the 7-byte needle 14x faster than '#include "' (52 ms against 740 ms over 812 MB of drivers/,
+  // fs/, kernel/ and include/), whose common first bytes keep it on the slow path.
+  if (isHeader && buf.includes('clude "')) {
     const includes = localIncludes(rel, buf);
     if (includes) out.includes = includes;
   }
