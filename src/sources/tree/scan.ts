@@ -107,9 +107,29 @@ function readReused(file: string): Buffer {
 }
 
 const LOCAL_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/;
-/** The names DEF_HINT knows, by the word a file must hold for any of them to be there. */
-const DEF_NAMES_WITH_TRACE = ['TRACE_EVENT', 'TRACE_SYSTEM', 'DECLARE_TRACE', 'TRACE_CUSTOM_EVENT'];
-const DEF_NAMES_WITH_EVENT = ['DECLARE_EVENT_CLASS', 'DEFINE_EVENT', 'DECLARE_CUSTOM_EVENT_CLASS'];
+/** Whether `buf` holds the ASCII text `s` at byte `at`. */
+function bytesAt(buf: Buffer, at: number, s: string): boolean {
+  if (at < 0 || at + s.length > buf.length) return false;
+  for (let i = 0; i < s.length; i++) if (buf[at + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * Whether the bytes hold one of the names DEF_HINT knows: TRACE_EVENT, TRACE_SYSTEM, TRACE_CUSTOM_EVENT and
+ * DECLARE_TRACE around a 'TRACE'; DEFINE_EVENT, DECLARE_EVENT_CLASS and DECLARE_CUSTOM_EVENT_CLASS around an
+ * 'EVENT'. Read around each 'TRACE' and 'EVENT' (V8 finds those fast, and neither can overlap itself): one
+ * search per name instead cost 0.8 s per 812 MB, as the long needles fall on V8's slow path.
+ */
+export function holdsDefName(buf: Buffer): boolean {
+  for (let at = buf.indexOf('TRACE'); at >= 0; at = buf.indexOf('TRACE', at + 5)) {
+    if (bytesAt(buf, at + 5, '_EVENT') || bytesAt(buf, at + 5, '_SYSTEM') || bytesAt(buf, at + 5, '_CUSTOM_EVENT') || bytesAt(buf, at - 8, 'DECLARE_')) return true;
+  }
+  for (let at = buf.indexOf('EVENT'); at >= 0; at = buf.indexOf('EVENT', at + 5)) {
+    if (bytesAt(buf, at - 7, 'DEFINE_')) return true;
+    if (bytesAt(buf, at + 5, '_CLASS') && (bytesAt(buf, at - 8, 'DECLARE_') || bytesAt(buf, at - 15, 'DECLARE_CUSTOM_'))) return true;
+  }
+  return false;
+}
 
 /** `#include "x"` lines of a header, read line by line from the bytes (most headers are never decoded whole). */
 function localIncludes(rel: string, buf: Buffer): string[] | undefined {
@@ -142,9 +162,7 @@ export function scanBuffer(rel: string, buf: Buffer): FileScan {
   }
   const hasTrace = buf.includes('trace_');
   const hasUpperTrace = buf.includes('TRACE');
-  const hasDef =
-    (hasUpperTrace && DEF_NAMES_WITH_TRACE.some((n) => buf.includes(n))) ||
-    (buf.includes('EVENT') && DEF_NAMES_WITH_EVENT.some((n) => buf.includes(n)));
+  const hasDef = holdsDefName(buf);
   const typeHeader = isTypeHeader(rel);
   const hasTypedef = isHeader && !typeHeader && buf.includes('ypedef');
   if (isHeader) {
