@@ -283,6 +283,11 @@ export function definedNamesMayHold(scan: FileScan, names: NameHashes): boolean 
 }
 
 const isBlank = (b: number | undefined): boolean => b === 32 || b === 9;
+/** Byte classes, by table: 1 for a blank (space, tab); 1 for a word byte ([A-Za-z0-9_]). */
+const BLANK = new Uint8Array(256);
+const WORD = new Uint8Array(256);
+BLANK[32] = BLANK[9] = 1;
+for (let c = 0; c < 256; c++) if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) WORD[c] = 1;
 const isWordByte = (b: number | undefined): boolean =>
   b !== undefined && ((b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b === 95);
 const isSpaceByte = (b: number | undefined): boolean => b === 32 || (b !== undefined && b >= 9 && b <= 13);
@@ -298,25 +303,31 @@ const isDefineAt = (b: Buffer, j: number): boolean =>
  */
 function definedNameHashes(buf: Buffer): Float64Array | undefined {
   const hashes: number[] = [];
+  const len = buf.length;
+  // Bounds are checked by hand and bytes classified by table: a register header has a million of these
+  // lines, and reads past the end (undefined) or helper calls per byte cost a third of the pass.
   for (let at = buf.indexOf(35); at >= 0; at = buf.indexOf(35, at + 1)) {
     // '#' first on its line (after blanks), then blanks, 'define', blanks, a name, a blank.
     let k = at - 1;
-    while (isBlank(buf[k])) k--;
+    while (k >= 0 && BLANK[buf[k]!] === 1) k--;
     if (k >= 0 && buf[k] !== 10) continue;
     let j = at + 1;
-    while (isBlank(buf[j])) j++;
-    if (!isDefineAt(buf, j)) continue;
+    while (j < len && BLANK[buf[j]!] === 1) j++;
+    if (j + 7 > len || !isDefineAt(buf, j)) continue;
     j += 6;
-    while (isBlank(buf[j])) j++;
-    const first = buf[j];
-    if (first === undefined || !isWordByte(first) || (first >= 48 && first <= 57)) continue;
+    while (j < len && BLANK[buf[j]!] === 1) j++;
+    if (j >= len) continue;
+    const first = buf[j]!;
+    if (WORD[first] === 0 || (first >= 48 && first <= 57)) continue;
     let h = 0x811c9dc5;
     let g = 0x9e3779b9;
-    for (; isWordByte(buf[j]); j++) {
-      h = Math.imul(h ^ buf[j]!, 0x01000193);
-      g = Math.imul(g ^ buf[j]!, 0x5bd1e995);
+    for (; j < len; j++) {
+      const c = buf[j]!;
+      if (WORD[c] === 0) break;
+      h = Math.imul(h ^ c, 0x01000193);
+      g = Math.imul(g ^ c, 0x5bd1e995);
     }
-    if (isBlank(buf[j])) hashes.push(join53(h, g));
+    if (j < len && BLANK[buf[j]!] === 1) hashes.push(join53(h, g));
   }
   if (buf.includes('enum')) {
     // `NAME =` (ENUM_NAME), read backwards from each '=': blanks, then a name of [A-Z0-9_] that starts with
