@@ -10,6 +10,8 @@ import path from 'node:path';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const CACHE = process.env.TPDRIFT_KERNEL_CACHE || path.join(os.homedir(), '.cache', 'tpdrift');
 const TREE_612 = path.join(CACHE, 'trees', 'linux-source-6.12');
+/** The point release before 6.12.117: the nightly case (a new kernel, the caches of the last one). */
+const TREE_115 = path.join(CACHE, 'trees', 'linux-source-6.12.115');
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const TPDRIFT = [process.execPath, path.join(ROOT, 'bin/tpdrift.js')];
 
@@ -27,9 +29,11 @@ if (spawnSync('pkg-config', ['--exists', 'libtraceevent']).status !== 0) {
   console.error('bench: libtraceevent is missing: apt-get install -y libtraceevent-dev');
   process.exit(2);
 }
-if (!fs.existsSync(path.join(TREE_612, 'Makefile'))) {
-  console.error(`bench: ${TREE_612} is missing: run npm run kernels`);
-  process.exit(2);
+for (const tree of [TREE_612, TREE_115]) {
+  if (!fs.existsSync(path.join(tree, 'Makefile'))) {
+    console.error(`bench: ${tree} is missing: run npm run kernels -- --bench`);
+    process.exit(2);
+  }
 }
 
 /** One run under GNU time: wall seconds, CPU seconds (user + system) and peak resident memory (MB). */
@@ -62,12 +66,14 @@ function time(argv, { reps = REPS, cwd = ROOT, warmup = true, env = process.env 
  * tpdrift and its baseline, alternated run by run after a warm-up of each: this machine reclaims page cache
  * in the background (kdamond), and alternating gives both the same conditions.
  */
-function timePair(ours, base, { reps = REPS, oursEnv = process.env } = {}) {
+function timePair(ours, base, { reps = REPS, oursEnv = process.env, before = () => {} } = {}) {
+  before();
   runOnce(ours, ROOT, oursEnv);
   runOnce(base);
   const a = [];
   const b = [];
   for (let i = 0; i < reps; i++) {
+    before(); // untimed: sets up the state each of our runs starts from
     a.push(runOnce(ours, ROOT, oursEnv));
     b.push(runOnce(base));
   }
@@ -96,12 +102,27 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tpdrift-bench-'));
 try {
   // 1. Whole-tree extract vs ripgrep doing the same text scans (definition files; trace_*( call sites).
   const treeOut = path.join(tmp, 't612.json.gz');
-  const rgScan = ['sh', '-c', `rg -l --no-messages -g '*.[ch]' -e 'TRACE_EVENT|DECLARE_EVENT_CLASS|DECLARE_TRACE|define TRACE_SYSTEM' '${TREE_612}' >/dev/null; rg -o --no-messages -g '*.[ch]' -e '\\btrace_[A-Za-z0-9_]+\\s*\\(' '${TREE_612}' >/dev/null`];
+  const rgScanOf = (tree) => ['sh', '-c', `rg -l --no-messages -g '*.[ch]' -e 'TRACE_EVENT|DECLARE_EVENT_CLASS|DECLARE_TRACE|define TRACE_SYSTEM' '${tree}' >/dev/null; rg -o --no-messages -g '*.[ch]' -e '\\btrace_[A-Za-z0-9_]+\\s*\\(' '${tree}' >/dev/null`];
+  const rgScan = rgScanOf(TREE_612);
   const [extract, rg] = timePair([...TPDRIFT, 'extract', TREE_612, '-o', treeOut], rgScan);
   row('extract of the Debian 6.12 tree vs ripgrep (rg -l definitions + rg -o call sites); a re-run: file scans, parsed headers and trace-header readings cached from the warm-up', extract, rg, '≤ 1.5×');
   // The same with the parse cache off: every trace header and its includes parsed with tree-sitter (a first run, or a new tree).
   const [extractCold, rgCold] = timePair([...TPDRIFT, 'extract', TREE_612, '-o', treeOut], rgScan, { oursEnv: { ...process.env, TPDRIFT_PARSE_CACHE: '0' } });
   row('the same, caches off (TPDRIFT_PARSE_CACHE=0: a first read — every file scanned, every header parsed, every trace header read)', extractCold, rgCold, '≤ 1.5×');
+  // The nightly case: 6.12.115, unpacked and never extracted, with the caches that extracting 6.12.117 left
+  // (every file is scanned; headers and trace headers unchanged between the two releases come from the
+  // caches). Each run starts from a fresh copy of those caches, so that no run sees what the last one wrote.
+  const afterPrevious = path.join(tmp, 'cache-after-6.12.117');
+  runOnce([...TPDRIFT, 'extract', TREE_612, '-o', treeOut], ROOT, { ...process.env, TPDRIFT_PARSE_CACHE: afterPrevious });
+  const nightlyCache = path.join(tmp, 'cache-nightly');
+  const [nightly, rgNightly] = timePair([...TPDRIFT, 'extract', TREE_115, '-o', treeOut], rgScanOf(TREE_115), {
+    oursEnv: { ...process.env, TPDRIFT_PARSE_CACHE: nightlyCache },
+    before: () => {
+      fs.rmSync(nightlyCache, { recursive: true, force: true });
+      fs.cpSync(afterPrevious, nightlyCache, { recursive: true });
+    },
+  });
+  row('extract of Debian 6.12.115, a new point release (never read before: every file scanned), with the caches extracting 6.12.117 left: the nightly case', nightly, rgNightly, '≤ 1.5×');
 
   // 2. Two-tree diff (from the committed snapshots) and its peak memory; and from the trees themselves.
   const snaps = ['snapshots/debian-linux-source-6.1.176.json.gz', 'snapshots/debian-linux-source-6.12.117.json.gz'];
