@@ -102,6 +102,7 @@ describe('check-patch', () => {
     const patch = file('sched-6.12.patch', gitDiff(SCHED, sched61, sched612));
     const r = await run(['check-patch', patch, '--tree', TREE, '-f', 'json', '--fail-on', 'none']);
     expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('touches no trace event definition');
     const f = r.json().findings;
     const one = (rule: string, event: string, field?: string) => f.find((x) => x.rule === rule && x.event === event && x.field === field);
     // 6.8 dropped vruntime from sched_stat_runtime: field, TP_PROTO and print format all changed.
