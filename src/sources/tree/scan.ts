@@ -282,14 +282,14 @@ export function definedNamesMayHold(scan: FileScan, names: NameHashes): boolean 
   return false;
 }
 
-const isBlank = (b: number | undefined): boolean => b === 32 || b === 9;
 /** Byte classes, by table: 1 for a blank (space, tab); 1 for a word byte ([A-Za-z0-9_]). */
 const BLANK = new Uint8Array(256);
 const WORD = new Uint8Array(256);
 BLANK[32] = BLANK[9] = 1;
 for (let c = 0; c < 256; c++) if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) WORD[c] = 1;
-const isWordByte = (b: number | undefined): boolean =>
-  b !== undefined && ((b >= 97 && b <= 122) || (b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b === 95);
+/** The same classes for a byte that may lie past the end of a buffer (undefined: in neither). */
+const isBlank = (b: number | undefined): boolean => b !== undefined && BLANK[b] === 1;
+const isWordByte = (b: number | undefined): boolean => b !== undefined && WORD[b] === 1;
 const isSpaceByte = (b: number | undefined): boolean => b === 32 || (b !== undefined && b >= 9 && b <= 13);
 const isUpperWordByte = (b: number | undefined): boolean => b !== undefined && ((b >= 65 && b <= 90) || (b >= 48 && b <= 57) || b === 95);
 /** `define` and a blank at `j`. */
