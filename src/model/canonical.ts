@@ -47,6 +47,21 @@ const INTEGER_SPELLINGS: Record<string, string> = {
  * typedef names are kept: `pid_t` and `int` are different names even where they are the same size.
  */
 export function normalizeType(raw: string): string {
+  // A kernel spells a few thousand distinct types across tens of thousands of fields and arguments, and
+  // the rewrite below is nine regular expressions: remember the answers (bounded, for long-lived callers).
+  let known = normalizedTypes.get(raw);
+  if (known === undefined) {
+    if (normalizedTypes.size >= MAX_REMEMBERED_TYPES) normalizedTypes.clear();
+    known = rewriteType(raw);
+    normalizedTypes.set(raw, known);
+  }
+  return known;
+}
+
+const MAX_REMEMBERED_TYPES = 1 << 16;
+const normalizedTypes = new Map<string, string>();
+
+function rewriteType(raw: string): string {
   let t = raw.replace(/\s+/g, ' ').trim();
   t = t.replace(/\s*\*\s*/g, ' *').replace(/\* \*/g, '**').replace(/\*\s+(?=\*)/g, '*');
   t = t.replace(/\s*\[\s*/g, '[').replace(/\s*\]/g, ']');
