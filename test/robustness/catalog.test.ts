@@ -6,7 +6,7 @@
  * Every case: exit 2, one stderr line `tpdrift: FILE[:LINE]: MESSAGE`, nothing on stdout, no stack trace,
  * an existing -o file untouched and no temporary file left beside it.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -116,6 +116,26 @@ const CASES: Case[] = [
         fs.mkdirSync(path.join(d, SWITCH));
       });
       return { args: [dir], error: `${dir}/${SWITCH}: not a regular file` };
+    },
+  },
+  {
+    name: 'a FIFO where a format file belongs (refused, not waited on)',
+    setup: () => {
+      const dir = capture((d) => {
+        fs.rmSync(path.join(d, SWITCH));
+        execFileSync('mkfifo', [path.join(d, SWITCH)]);
+      });
+      return { args: [dir], error: `${dir}/${SWITCH}: not a regular file` };
+    },
+  },
+  {
+    name: 'a VERSION file that is a symbolic link',
+    setup: () => {
+      const dir = capture((d) => {
+        fs.rmSync(path.join(d, 'VERSION'), { force: true });
+        fs.symlinkSync('/etc/passwd', path.join(d, 'VERSION'));
+      });
+      return { args: [dir], error: `${dir}/VERSION: symbolic link: not followed` };
     },
   },
   {
