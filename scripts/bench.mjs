@@ -14,6 +14,14 @@ const TREE_612 = path.join(CACHE, 'trees', 'linux-source-6.12');
 /** The point release before 6.12.117: the nightly case (a new kernel, the caches of the last one). */
 const TREE_115 = path.join(CACHE, 'trees', 'linux-source-6.12.115');
 const REPS = Number(process.env.BENCH_REPS ?? 3);
+/**
+ * The environment every timed process runs in: this one without NODE_EXTRA_CA_CERTS. This machine sets that
+ * variable for its network proxy, and Node 20 then reads and parses the whole certificate bundle it names
+ * while starting, before any script runs: ~55 ms per process here, for TLS that tpdrift never uses (it opens
+ * no connection). The bench measures that cost once, in its own row, and keeps it out of the others.
+ */
+const ENV = { ...process.env };
+delete ENV.NODE_EXTRA_CA_CERTS;
 const TPDRIFT = [process.execPath, path.join(ROOT, 'bin/tpdrift.js')];
 
 function need(cmd, pkg) {
@@ -38,7 +46,7 @@ for (const tree of [TREE_612, TREE_115]) {
 }
 
 /** One run under GNU time: wall seconds, CPU seconds (user + system) and peak resident memory (MB). */
-function runOnce(argv, cwd = ROOT, env = process.env) {
+function runOnce(argv, cwd = ROOT, env = ENV) {
   const r = spawnSync('/usr/bin/time', ['-f', 'BENCH %e %U %S %M', ...argv], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 30 });
   const m = /BENCH ([\d.]+) ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(r.stderr);
   if (!m || (r.status !== 0 && r.status !== 1)) throw new Error(`${argv.join(' ')}: exit ${r.status}: ${r.stderr.slice(-2000)}`);
@@ -58,7 +66,7 @@ function summarize(runs) {
  * Runs a command `reps` times after one warm-up (warm page cache), whole process. Returns wall-clock seconds
  * (median, min, max), the median CPU seconds and the largest peak RSS seen.
  */
-function time(argv, { reps = REPS, cwd = ROOT, warmup = true, env = process.env } = {}) {
+function time(argv, { reps = REPS, cwd = ROOT, warmup = true, env = ENV } = {}) {
   if (warmup) runOnce(argv, cwd, env);
   return summarize(Array.from({ length: reps }, () => runOnce(argv, cwd, env)));
 }
@@ -67,7 +75,7 @@ function time(argv, { reps = REPS, cwd = ROOT, warmup = true, env = process.env 
  * tpdrift and its baseline, alternated run by run after a warm-up of each: this machine reclaims page cache
  * in the background (kdamond), and alternating gives both the same conditions.
  */
-function timePair(ours, base, { reps = REPS, oursEnv = process.env, before = () => {} } = {}) {
+function timePair(ours, base, { reps = REPS, oursEnv = ENV, before = () => {} } = {}) {
   before();
   runOnce(ours, ROOT, oursEnv);
   runOnce(base);
@@ -109,16 +117,16 @@ try {
   const [extract, rg] = timePair([...TPDRIFT, 'extract', TREE_612, '-o', treeOut], rgScan);
   row('extract of the Debian 6.12 tree vs ripgrep (rg -l definitions + rg -o call sites); a re-run: file scans, parsed headers and trace-header readings cached from the warm-up', extract, rg, '≤ 1.5×');
   // The same with the parse cache off: every trace header and its includes parsed with tree-sitter (a first run, or a new tree).
-  const [extractCold, rgCold] = timePair([...TPDRIFT, 'extract', TREE_612, '-o', treeOut], rgScan, { oursEnv: { ...process.env, TPDRIFT_PARSE_CACHE: '0' } });
+  const [extractCold, rgCold] = timePair([...TPDRIFT, 'extract', TREE_612, '-o', treeOut], rgScan, { oursEnv: { ...ENV, TPDRIFT_PARSE_CACHE: '0' } });
   row('the same, caches off (TPDRIFT_PARSE_CACHE=0: a first read — every file scanned, every header parsed, every trace header read)', extractCold, rgCold, '≤ 1.5×');
   // The nightly case: 6.12.115, unpacked and never extracted, with the caches that extracting 6.12.117 left
   // (every file is scanned; headers and trace headers unchanged between the two releases come from the
   // caches). Each run starts from a fresh copy of those caches, so that no run sees what the last one wrote.
   const afterPrevious = path.join(tmp, 'cache-after-6.12.117');
-  runOnce([...TPDRIFT, 'extract', TREE_612, '-o', treeOut], ROOT, { ...process.env, TPDRIFT_PARSE_CACHE: afterPrevious });
+  runOnce([...TPDRIFT, 'extract', TREE_612, '-o', treeOut], ROOT, { ...ENV, TPDRIFT_PARSE_CACHE: afterPrevious });
   const nightlyCache = path.join(tmp, 'cache-nightly');
   const [nightly, rgNightly] = timePair([...TPDRIFT, 'extract', TREE_115, '-o', treeOut], rgScanOf(TREE_115), {
-    oursEnv: { ...process.env, TPDRIFT_PARSE_CACHE: nightlyCache },
+    oursEnv: { ...ENV, TPDRIFT_PARSE_CACHE: nightlyCache },
     before: () => {
       fs.rmSync(nightlyCache, { recursive: true, force: true });
       fs.cpSync(afterPrevious, nightlyCache, { recursive: true });
@@ -135,7 +143,7 @@ try {
   // the stored scans, and only 6.12 was extracted above).
   runOnce(treeDiff);
   const rssTrees = peakRss(treeDiff);
-  const rssTreesCold = runOnce(treeDiff, ROOT, { ...process.env, TPDRIFT_PARSE_CACHE: '0' }).rss;
+  const rssTreesCold = runOnce(treeDiff, ROOT, { ...ENV, TPDRIFT_PARSE_CACHE: '0' }).rss;
   console.log(`peak RSS: snapshot diff ${rss.toFixed(0)} MB, tree diff ${rssTrees.toFixed(0)} MB`);
 
   // 3. Capture extract vs libtraceevent on the same 2,323 files (unpacked once to a directory).
@@ -161,6 +169,12 @@ try {
   row('diff of two capture snapshots (6.18.44 against an edited copy), whole process', time([...TPDRIFT, 'diff', capSnap, editedPath], { reps: REPS * 3 }), undefined, '≤ 0.3 s');
   row('diff of two whole-tree snapshots (6.1.176 → 6.12.117), whole process', diffTrees, undefined, '≤ 0.3 s');
 
+  // Node's own start-up, the floor under every whole-process row, with and without this machine's
+  // NODE_EXTRA_CA_CERTS (kept out of every other row: see ENV above).
+  const nodeStart = time([process.execPath, '-e', '0'], { reps: REPS * 3 });
+  const nodeStartCerts = process.env.NODE_EXTRA_CA_CERTS ? time([process.execPath, '-e', '0'], { reps: REPS * 3, env: process.env }) : undefined;
+  console.log(`node -e 0: ${fmt(nodeStart)}${nodeStartCerts ? `; with NODE_EXTRA_CA_CERTS: ${fmt(nodeStartCerts)}` : ''}`);
+
   // 5. The pre-merge case: check-patch of a real change (6.1 → 6.12's include/trace/events/sched.h) against
   // the whole 6.1 tree, caches warm (the tree was extracted above). No target in the issue: for the record.
   const tree61 = path.join(CACHE, 'trees', 'linux-source-6.1');
@@ -176,7 +190,7 @@ try {
     const dir = path.join(TREE_612, sub);
     // The whole tree was timed above; the subsets once each (the page cache is warm from those runs).
     // With the caches off, as a first read of each tree: cached re-runs do not grow with the bytes.
-    const t = sub === '.' ? extractCold : time([...TPDRIFT, 'extract', dir, '--kind', 'tree', '-o', path.join(tmp, 'g.json.gz')], { reps: 1, warmup: false, env: { ...process.env, TPDRIFT_PARSE_CACHE: '0' } });
+    const t = sub === '.' ? extractCold : time([...TPDRIFT, 'extract', dir, '--kind', 'tree', '-o', path.join(tmp, 'g.json.gz')], { reps: 1, warmup: false, env: { ...ENV, TPDRIFT_PARSE_CACHE: '0' } });
     growth.push({ sub, bytes: bytesOf(dir), t });
     console.log(`growth ${sub}: ${(bytesOf(dir) / 1e6).toFixed(0)} MB in ${t.median.toFixed(2)} s`);
   }
@@ -198,6 +212,11 @@ try {
     `| peak RSS, check-patch on the 6.1 tree | ${checkPatchRow.rss.toFixed(0)} MB | | | | |`,
     `| peak RSS, diff of the two trees themselves (6.1 → 6.12, extraction included; caches warm) | ${rssTrees.toFixed(0)} MB | | | ≤ 400 MB | ${rssTrees <= 400 ? 'yes' : '**no**'} |`,
     `| the same, caches off (first reads of both trees) | ${rssTreesCold.toFixed(0)} MB | | | ≤ 400 MB | ${rssTreesCold <= 400 ? 'yes' : '**no**'} |`,
+    '',
+    `Node's own start-up (\`node -e 0\`), under every whole-process row: ${fmt(nodeStart)}.` +
+      (nodeStartCerts
+        ? ` Every row runs without NODE_EXTRA_CA_CERTS, which this machine's shell sets: with it, Node 20 parses the named certificate bundle before any script runs, and \`node -e 0\` takes ${fmt(nodeStartCerts)}. tpdrift opens no network connection.`
+        : ''),
     '',
     'Where the time goes, what was changed and what is left: [performance.md](performance.md).',
     '',
