@@ -61,10 +61,14 @@ export function parseFieldDeclaration(decl: string): Pick<Field, 'name' | 'type'
 /** The identifier `text` ends with (`''` when none): the trailing run of word characters, leading digits dropped. */
 function trailingIdentifier(text: string): string {
   let i = text.length;
-  while (i > 0 && /\w/.test(text[i - 1]!)) i--;
-  while (i < text.length && /\d/.test(text[i]!)) i++;
+  while (i > 0 && isWordCode(text.charCodeAt(i - 1))) i--;
+  while (i < text.length && isDigitCode(text.charCodeAt(i))) i++;
   return text.slice(i);
 }
+
+const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
+/** `\w`: ASCII letters, digits and underscore. */
+const isWordCode = (c: number): boolean => isDigitCode(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 function findOpeningBracket(text: string): number {
   // Array lengths can hold brackets themselves (`[(int)sizeof(x[0])]`): find the '[' whose match is the end.

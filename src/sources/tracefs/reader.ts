@@ -208,7 +208,7 @@ function decode(buf: Buffer, file: string): string {
 export function snapshotFromCapture(capture: CaptureFiles): Snapshot {
   const events: EventDef[] = [];
   const commonSets = new Map<string, { fields: Field[]; count: number }>();
-  const perEventCommon: Field[][] = [];
+  const perEventCommon: Array<{ fields: Field[]; sig: string }> = [];
   const formatKeys = [...capture.files.keys()].filter((k) => k.endsWith('/format')).sort();
   const keys = formatKeys.filter((k) => k.split('/').length === 4);
   const problems = formatKeys
@@ -226,7 +226,7 @@ export function snapshotFromCapture(capture: CaptureFiles): Snapshot {
     const entry = commonSets.get(sig) ?? { fields: common, count: 0 };
     entry.count++;
     commonSets.set(sig, entry);
-    perEventCommon.push(common);
+    perEventCommon.push({ fields: common, sig });
     const ev: EventDef = { system: system!, name: parsed.name, kind: system === 'syscalls' ? 'syscall' : 'event', fields };
     if (parsed.id !== undefined) ev.id = parsed.id;
     if (parsed.print) ev.print = parsed.print;
@@ -236,7 +236,7 @@ export function snapshotFromCapture(capture: CaptureFiles): Snapshot {
   const [majority] = [...commonSets.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
   const header: Header = { common: majority![1].fields };
   events.forEach((ev, i) => {
-    if (JSON.stringify(perEventCommon[i]) !== majority![0]) ev.common = perEventCommon[i]!;
+    if (perEventCommon[i]!.sig !== majority![0]) ev.common = perEventCommon[i]!.fields;
   });
   const page = capture.files.get('events/header_page');
   if (page) header.page = parseHeaderPage(decode(page, `${capture.label}:events/header_page`), `${capture.label}:events/header_page`);
