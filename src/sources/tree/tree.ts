@@ -21,7 +21,10 @@ import { loadTreeIsolated } from './isolate.js';
 export interface LoadTreeOptions {
   /** Called as files are read: (done, total). */
   onProgress?: (done: number, total: number) => void;
-  /** Worker threads for the file pass (default: 2 when the compiled module can start them, else 0). */
+  /**
+   * Threads for the file pass: the calling thread and `workers - 1` worker threads (default: 2 when the
+   * compiled module can start workers); 0 reads every file in the calling thread alone.
+   */
   workers?: number;
   /** `kernel.source` in the snapshot (default: the root directory's name, so that the snapshot does not depend on where the tree lives). */
   label?: string;
