@@ -2,8 +2,7 @@
  * The command line. Thin: each command is a module under commands/; this file wires them and maps
  * every outcome to an exit code (0 clean, 1 findings at or above --fail-on, 2 bad usage or input).
  */
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import yargs from 'yargs';
 import { InputError, UsageError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { type CommandResult, type Io, processIo } from './context.js';
@@ -17,25 +16,9 @@ import { historyCommand } from './commands/history.js';
 
 export type { Io } from './context.js';
 
-type Yargs = (typeof import('yargs'))['default'];
-
-/**
- * yargs, from the one-module bundle the build makes of it (dist/vendor/yargs.js, by scripts/bundle-yargs.mjs):
- * loading yargs' 20-odd modules one by one cost every command ~40 ms of start-up. The same pinned version,
- * unchanged. Run from the TypeScript sources (the unit tests) there is no bundle, and the package is loaded.
- */
-async function loadYargs(): Promise<Yargs> {
-  if (fs.existsSync(fileURLToPath(new URL('../../vendor/yargs.js', import.meta.url)))) {
-    // @ts-expect-error -- the bundle exists in dist/ only; its types are the package's.
-    return ((await import('../../vendor/yargs.js')) as { default: Yargs }).default;
-  }
-  return (await import('yargs')).default;
-}
-
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const result: CommandResult = { code: 0 };
   const debug = argv.includes('--debug');
-  const yargs = await loadYargs();
   const parser = yargs(argv)
     .scriptName('tpdrift')
     .usage('$0 <command> [options]\n\nKernel tracepoint ABI-drift checker and compatibility linter.')

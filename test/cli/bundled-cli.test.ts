@@ -1,7 +1,8 @@
 /**
- * The built CLI parses its command line with the bundle of yargs that the build makes (dist/vendor/yargs.js,
- * scripts/bundle-yargs.mjs); run from the TypeScript sources, as here, main() loads the package. Both must
- * answer alike: help, usage errors, and yargs' translated messages, which the bundle finds beside it.
+ * bin/tpdrift.js runs the command line as bundled by the build (dist/cli/, scripts/bundle-cli.mjs, yargs
+ * included); here main() runs from the TypeScript sources with the packages. Both must answer alike: help,
+ * usage errors, yargs' translated messages (which the bundle finds beside it), the files read relative to a
+ * module (rule pages, the config schema), and a tree read with worker threads started from the bundle.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -46,11 +47,12 @@ async function fromPackage(args: string[], lang: string) {
   }
 }
 
-describe('the bundled yargs', () => {
-  it('is built, with its translations beside it', () => {
-    expect(fs.statSync(path.join(ROOT, 'dist/vendor/yargs.js')).size).toBeGreaterThan(100_000);
-    expect(fs.existsSync(path.join(ROOT, 'dist/vendor/yargs-locales/de.json'))).toBe(true);
-    expect(fs.readFileSync(path.join(ROOT, 'dist/vendor/yargs.LICENSES.txt'), 'utf8')).toMatch(/^yargs@18\.\d+\.\d+$/m);
+describe('the bundled command line', () => {
+  it('is built, with yargs\' translations and the bundled licences beside it', () => {
+    expect(fs.readFileSync(BIN, 'utf8')).toContain("from '../dist/cli/main.js'");
+    expect(fs.readFileSync(path.join(ROOT, 'dist/cli/main.js'), 'utf8')).toContain('node_modules/yargs/');
+    expect(fs.existsSync(path.join(ROOT, 'dist/cli/yargs-locales/de.json'))).toBe(true);
+    expect(fs.readFileSync(path.join(ROOT, 'dist/cli/LICENSES.txt'), 'utf8')).toMatch(/^yargs@18\.\d+\.\d+$/m);
   });
 
   const cases: Array<[string[], string]> = [
@@ -61,6 +63,12 @@ describe('the bundled yargs', () => {
     [['frobnicate'], 'C'],
     [['diff'], 'de_DE.UTF-8'],
     [['--help'], 'de_DE.UTF-8'],
+    // A rule's page, found relative to the module that reads it.
+    [['rules', 'field-removed'], 'C'],
+    // The config schema, likewise: a config that breaks it.
+    [['lint', path.join(ROOT, 'snapshots/linux-6.18.44-x86_64.tracefs.json'), '--config', path.join(ROOT, 'package.json')], 'C'],
+    // A small real tree, read by the extraction worker and its file-pass worker, both started from the bundle.
+    [['lint', path.join(ROOT, 'test/fixtures/tree-real/linux-6.12'), '--kind', 'tree', '-f', 'json'], 'C'],
   ];
   it.each(cases)('tpdrift %j (LANG=%s) answers as the package does', async (args, lang) => {
     const bundled = fromBundle(args, lang);
