@@ -79,7 +79,11 @@ export async function scanInWorkers(
       else finished = true;
     };
     const drain = (): void => {
-      for (let m = receiveMessageOnPort(port1); m && !finished; m = receiveMessageOnPort(port1)) receive(m.message as WorkerMessage);
+      while (!finished) {
+        const m = receiveMessageOnPort(port1);
+        if (!m) return;
+        receive(m.message as WorkerMessage);
+      }
     };
     const whenDone = (): Promise<void> =>
       new Promise<void>((resolve, reject) => {
