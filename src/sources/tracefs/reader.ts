@@ -64,6 +64,8 @@ let readBuffer: Buffer | undefined;
  * A capture file's bytes, read through one descriptor (open, fstat, read, close: two system calls fewer per
  * file than lstat + readFile). `undefined` when the file does not exist and `missing` allows that.
  */
+function readCaptureFile(file: string): Buffer;
+function readCaptureFile(file: string, missing: 'absent'): Buffer | undefined;
 function readCaptureFile(file: string, missing: 'error' | 'absent' = 'error'): Buffer | undefined {
   let fd: number;
   try {
@@ -78,7 +80,11 @@ function readCaptureFile(file: string, missing: 'error' | 'absent' = 'error'): B
     // tracefs reports size 0 for every file and hands out a page per read: read to the end, up to the cap.
     const buf = (readBuffer ??= Buffer.allocUnsafe(MAX_FILE_BYTES + 1));
     let length = 0;
-    for (let got = -1; got !== 0 && length < buf.length; length += got) got = fs.readSync(fd, buf, length, buf.length - length, null);
+    while (length < buf.length) {
+      const got = fs.readSync(fd, buf, length, buf.length - length, null);
+      if (got === 0) break;
+      length += got;
+    }
     if (length > MAX_FILE_BYTES) throw new InputError(file, `larger than ${MAX_FILE_BYTES} bytes: not a format file`);
     return Buffer.from(buf.subarray(0, length));
   } catch (e) {
@@ -108,7 +114,7 @@ function readDirectory(root: string): Map<string, Buffer> {
   for (const sys of list(events)) {
     noLink(sys, events);
     if (sys.isFile() && (sys.name === 'header_page' || sys.name === 'header_event')) {
-      files.set(`${prefix}/${sys.name}`, readCaptureFile(path.join(events, sys.name))!);
+      files.set(`${prefix}/${sys.name}`, readCaptureFile(path.join(events, sys.name)));
       continue;
     }
     if (!sys.isDirectory()) continue;
