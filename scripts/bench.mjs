@@ -144,6 +144,8 @@ try {
   runOnce(treeDiff);
   const rssTrees = peakRss(treeDiff);
   const rssTreesCold = runOnce(treeDiff, ROOT, { ...ENV, TPDRIFT_PARSE_CACHE: '0' }).rss;
+  // The same with glibc's mmap threshold fixed (docs/performance.md, Memory): for the record, not the target.
+  const rssTreesColdFixedThreshold = runOnce(treeDiff, ROOT, { ...ENV, TPDRIFT_PARSE_CACHE: '0', MALLOC_MMAP_THRESHOLD_: '131072' }).rss;
   console.log(`peak RSS: snapshot diff ${rss.toFixed(0)} MB, tree diff ${rssTrees.toFixed(0)} MB`);
 
   // 3. Capture extract vs libtraceevent on the same 2,323 files (unpacked once to a directory).
@@ -212,6 +214,7 @@ try {
     `| peak RSS, check-patch on the 6.1 tree | ${checkPatchRow.rss.toFixed(0)} MB | | | | |`,
     `| peak RSS, diff of the two trees themselves (6.1 → 6.12, extraction included; caches warm) | ${rssTrees.toFixed(0)} MB | | | ≤ 400 MB | ${rssTrees <= 400 ? 'yes' : '**no**'} |`,
     `| the same, caches off (first reads of both trees) | ${rssTreesCold.toFixed(0)} MB | | | ≤ 400 MB | ${rssTreesCold <= 400 ? 'yes' : '**no**'} |`,
+    `| the same, with \`MALLOC_MMAP_THRESHOLD_=131072\` in the environment (glibc keeps less freed memory: see performance.md) | ${rssTreesColdFixedThreshold.toFixed(0)} MB | | | | |`,
     '',
     `Node's own start-up (\`node -e 0\`), under every whole-process row: ${fmt(nodeStart)}.` +
       (nodeStartCerts
