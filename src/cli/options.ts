@@ -5,12 +5,12 @@
  */
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
-import type { SourceKind } from '../model/snapshot.js';
+import { SOURCE_KINDS, type SourceKind } from '../model/snapshot.js';
 import type { Severity } from '../engine/finding.js';
 import { FORMATS, type FormatName } from '../report/formats.js';
 
 export type FailOn = Severity | 'none';
-export const KINDS: readonly SourceKind[] = ['tree', 'tracefs', 'snapshot', 'btf'];
+export const KINDS: readonly SourceKind[] = SOURCE_KINDS;
 
 export interface ReportArgs {
   format: FormatName;

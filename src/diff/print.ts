@@ -4,6 +4,7 @@
  */
 import type { PrintFormat } from '../model/snapshot.js';
 import { matchingBracket, splitTopLevel, CTextError } from '../util/ctext.js';
+import { isWordCode } from '../util/chars.js';
 
 const TABLE_CALLS: Record<string, number> = {
   // call name → index of the first table entry among its arguments
@@ -61,11 +62,6 @@ function isSpace(c: number): boolean {
   return /\s/.test(String.fromCharCode(c));
 }
 
-/** `/[A-Za-z0-9_]/` on one character code. */
-function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-
 function foldSpace(s: string): string {
   let out = '';
   let i = 0;
@@ -84,7 +80,7 @@ function foldSpace(s: string): string {
       if (i > runStart) prev = s.charCodeAt(i - 1);
       while (i < s.length && isSpace(s.charCodeAt(i))) i++;
       const next = i < s.length ? s.charCodeAt(i) : -1;
-      if (isWordChar(prev) && isWordChar(next)) {
+      if (isWordCode(prev) && isWordCode(next)) {
         out += ' ';
         prev = 32;
       }
@@ -184,8 +180,8 @@ const argViews = new Map<string, { arg: string; tables: SymbolTable[] }>();
 function viewArg(arg: string): { arg: string; tables: SymbolTable[] } {
   let v = argViews.get(arg);
   if (v === undefined) {
-    const tables: SymbolTable[] = [];
-    v = { arg: normalizeExpr(stripTables(arg, tables)), tables };
+    const { args: [stripped], tables } = splitSymbolTables([arg]);
+    v = { arg: normalizeExpr(stripped!), tables };
     if (argViews.size >= MEMO_LIMIT) argViews.clear();
     argViews.set(arg, v);
   }

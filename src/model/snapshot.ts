@@ -6,10 +6,12 @@
 
 export const SNAPSHOT_SCHEMA = 'tpdrift/snapshot@1';
 
-export type SourceKind = 'tree' | 'tracefs' | 'snapshot' | 'btf';
+export const SOURCE_KINDS = ['tree', 'tracefs', 'snapshot', 'btf'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** `event`: has a tracefs interface; `tracepoint`: bare DECLARE_TRACE; `syscall`: syscalls/sys_{enter,exit}_*. */
-export type EventKind = 'event' | 'tracepoint' | 'syscall';
+export const EVENT_KINDS = ['event', 'tracepoint', 'syscall'] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
 
 export type DynamicKind = 'data_loc' | 'rel_loc';
 

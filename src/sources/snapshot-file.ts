@@ -2,7 +2,7 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
-import { SNAPSHOT_SCHEMA, type Snapshot } from '../model/snapshot.js';
+import { EVENT_KINDS, SNAPSHOT_SCHEMA, SOURCE_KINDS, type Snapshot } from '../model/snapshot.js';
 import { serializeSnapshot } from '../model/canonical.js';
 import { InputError } from '../errors.js';
 
@@ -66,8 +66,6 @@ function jsonErrorLine(text: string, e: Error): number | undefined {
 
 /** Field keys that hold non-negative integers when present. */
 const NAT_FIELD_KEYS = ['size', 'offset', 'line'] as const;
-const KINDS = ['tree', 'tracefs', 'snapshot', 'btf'];
-const EVENT_KINDS = ['event', 'tracepoint', 'syscall'];
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNat = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -111,7 +109,7 @@ export function validateSnapshot(data: unknown, file: string): Snapshot {
   checkFields(header!.common, () => 'header.common');
   if (header!.page !== undefined) checkFields(header!.page, () => 'header.page');
   optional(header!, 'event', strings, () => 'header', 'a list of strings');
-  if (!isObj(d.kernel) || typeof d.kernel.source !== 'string' || !KINDS.includes(d.kernel.kind as string)) {
+  if (!isObj(d.kernel) || typeof d.kernel.source !== 'string' || !(SOURCE_KINDS as readonly unknown[]).includes(d.kernel.kind)) {
     fail("snapshot has no valid 'kernel' (source, kind)");
   }
   const kernel = d.kernel as Record<string, unknown>;
@@ -125,7 +123,7 @@ export function validateSnapshot(data: unknown, file: string): Snapshot {
     const e = ev as Record<string, unknown>;
     if (typeof e.system !== 'string' || typeof e.name !== 'string') fail(`${where()} lacks system or name`);
     const key = () => `${String(e.system)}:${String(e.name)}`;
-    if (!EVENT_KINDS.includes(e.kind as string)) fail(`${where()} (${key()}) has no valid kind`);
+    if (!(EVENT_KINDS as readonly unknown[]).includes(e.kind)) fail(`${where()} (${key()}) has no valid kind`);
     if (!Array.isArray(e.fields)) fail(`${where()} (${key()}) has no fields array`);
     checkFields(e.fields, () => `${where()}.fields`);
     if (e.common !== undefined) checkFields(e.common, () => `${where()}.common`);

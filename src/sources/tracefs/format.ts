@@ -6,6 +6,7 @@ import type { DynamicKind, Field, PrintFormat } from '../../model/snapshot.js';
 import { InputError } from '../../errors.js';
 import { CTextError, matchingBracket, readStringLiterals, splitTopLevel } from '../../util/ctext.js';
 import { evaluateLength } from '../../util/cexpr.js';
+import { isDigitCode, isWordCode } from '../../util/chars.js';
 
 export interface ParsedFormat {
   name: string;
@@ -66,9 +67,6 @@ function trailingIdentifier(text: string): string {
   return text.slice(i);
 }
 
-const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
-/** `\w`: ASCII letters, digits and underscore. */
-const isWordCode = (c: number): boolean => isDigitCode(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 function findOpeningBracket(text: string): number {
   // Array lengths can hold brackets themselves (`[(int)sizeof(x[0])]`): find the '[' whose match is the end.
