@@ -25,6 +25,7 @@ import { CAPTURE_6_18, PUBLIC_CAPTURES, capture618 } from '../helpers/captures.j
 import { tarGz } from '../robustness/tar-builder.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 30);
+const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
 const BUDGET_MS = 5000;
 const FORMATS = ['text', 'json', 'sarif', 'markdown', 'github', 'html'] as const;
 let tmp: string;
@@ -95,7 +96,10 @@ describe('the CLI contract on damaged real input (short pass; fuzz:long runs tho
         codes.add(await contract(['diff', orig, f, '-f', format, '--fail-on', 'none'], f));
         codes.add(await contract(['lint', f, '-f', format], f));
       }),
-      { numRuns: RUNS },
+      // A fixed seed (FUZZ_SEED to vary it): only ~8% of random edits leave a valid snapshot, so 30 runs with a
+      // fresh seed missed that outcome, and failed the check below, in a few CI runs in a hundred (it happened
+      // once). npm run fuzz:long explores with fresh seeds.
+      { numRuns: RUNS, seed: SEED },
     );
     // Both outcomes occur: damage that validation rejects, and damage that is still a snapshot.
     expect(codes.has(2)).toBe(true);
