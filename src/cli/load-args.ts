@@ -1,5 +1,5 @@
 import type { SourceKind } from '../model/snapshot.js';
-import { loadSource, type LoadedSource } from '../sources/load.js';
+import { loadSource, type LoadedSource } from '../sources/registry.js';
 import type { Io } from './context.js';
 import { progress } from './output.js';
 

@@ -5,12 +5,13 @@
  */
 import type { Argv } from 'yargs';
 import { UsageError } from '../errors.js';
-import { SOURCE_KINDS, type SourceKind } from '../model/snapshot.js';
+import type { SourceKind } from '../model/snapshot.js';
+import { ARGUMENT_KINDS } from '../sources/registry.js';
 import type { Severity } from '../engine/finding.js';
 import { FORMATS, type FormatName } from '../report/formats.js';
 
 export type FailOn = Severity | 'none';
-export const KINDS: readonly SourceKind[] = SOURCE_KINDS;
+export const KINDS: readonly SourceKind[] = ARGUMENT_KINDS;
 
 export interface ReportArgs {
   format: FormatName;

@@ -4,7 +4,7 @@ import { type Finding, severityRank } from '../engine/finding.js';
 import type { ReportData, SideInfo } from '../report/model.js';
 import { reporterFor } from '../report/index.js';
 import type { Snapshot } from '../model/snapshot.js';
-import type { LoadedSource } from '../sources/load.js';
+import type { LoadedSource } from '../sources/registry.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { decideColor } from './color.js';
 import type { Io } from './context.js';

@@ -2,7 +2,8 @@
  * Pairs the events and fields of two snapshots. Decides once, centrally, what is the same thing on both
  * sides (same key, renamed, moved to another system), so that the rules never disagree about it.
  */
-import type { EventDef, Field, Snapshot, SourceKind } from '../model/snapshot.js';
+import type { EventDef, Field, Snapshot } from '../model/snapshot.js';
+import { type Facets, sharedFacets, sideFacets } from '../model/facets.js';
 import { eventKey } from '../model/snapshot.js';
 import { compareKeys } from '../model/canonical.js';
 
@@ -29,30 +30,7 @@ export interface EventPair {
   fields: FieldMatching;
 }
 
-/** What a side can tell, by the kind of source it was read from (a snapshot keeps its origin's kind). */
-export interface Facets {
-  /** Print arguments as the kernel prints them after preprocessing (tracefs), or as written (tree). */
-  printArgsExpanded: boolean;
-  proto: boolean;
-  tracepoints: boolean;
-  conditions: boolean;
-  classes: boolean;
-  /** syscalls:sys_enter_* events exist only in a running kernel (generated from SYSCALL_DEFINE). */
-  syscalls: boolean;
-  /** Holds every definition whatever the configuration (a tree), not one built kernel's events. */
-  allConfigs: boolean;
-}
-
-export function facetsOf(kind: SourceKind): Facets {
-  switch (kind) {
-    case 'tree':
-      return { printArgsExpanded: false, proto: true, tracepoints: true, conditions: true, classes: true, syscalls: false, allConfigs: true };
-    case 'btf':
-      return { printArgsExpanded: false, proto: true, tracepoints: true, conditions: false, classes: false, syscalls: false, allConfigs: false };
-    default:
-      return { printArgsExpanded: true, proto: false, tracepoints: false, conditions: false, classes: false, syscalls: true, allConfigs: false };
-  }
-}
+export type { Facets } from '../model/facets.js';
 
 export interface Comparison {
   old: Snapshot;
@@ -144,17 +122,9 @@ function bodySignature(e: EventDef): string {
 }
 
 export function compareSnapshots(old: Snapshot, neu: Snapshot): Comparison {
-  const fo = facetsOf(old.kernel.kind);
-  const fn = facetsOf(neu.kernel.kind);
-  const shared: Facets = {
-    printArgsExpanded: fo.printArgsExpanded && fn.printArgsExpanded,
-    proto: fo.proto && fn.proto,
-    tracepoints: fo.tracepoints && fn.tracepoints,
-    conditions: fo.conditions && fn.conditions,
-    classes: fo.classes && fn.classes,
-    syscalls: fo.syscalls && fn.syscalls,
-    allConfigs: fo.allConfigs && fn.allConfigs,
-  };
+  const fo = sideFacets(old);
+  const fn = sideFacets(neu);
+  const shared = sharedFacets(fo, fn);
   // A side that cannot see bare tracepoints (tracefs) or syscall events (a tree) must not make the other
   // side's look added or removed.
   const visible = (e: EventDef): boolean =>

@@ -5,7 +5,8 @@
  */
 import type { Comparison } from '../diff/compare.js';
 import type { EventDef, Snapshot, SourceLocation } from '../model/snapshot.js';
-import type { Severity } from './finding.js';
+import type { Use } from '../consumers/model.js';
+import type { Finding, Severity } from './finding.js';
 
 export type RuleCategory = 'drift' | 'audit' | 'consumer';
 
@@ -53,12 +54,38 @@ export interface AuditContext {
 }
 
 export interface AuditRule {
-  meta: RuleMeta & { category: 'audit' | 'consumer' };
+  meta: RuleMeta & { category: 'audit' };
   check(ctx: AuditContext, emit: Emit, options: Record<string, unknown>): void;
 }
 
-export type Rule = DriftRule | AuditRule;
+/**
+ * What a consumer rule sees: the consumers' uses, and either a comparison with the drift findings it gave
+ * (`diff`, `check-patch`, `history`) or one kernel alone (`consumers --against`).
+ */
+export interface ConsumerContext {
+  uses: readonly Use[];
+  /** The kernel the uses are checked against: the comparison's new side, or the `--against` source. */
+  kernel: Snapshot;
+  /** In a diff: the comparison and the drift findings it produced (after severity and grouping). */
+  cmp?: Comparison;
+  drift?: readonly Finding[];
+}
+
+export interface ConsumerRule {
+  meta: RuleMeta & { category: 'consumer' };
+  check(ctx: ConsumerContext, emit: Emit, options: Record<string, unknown>): void;
+}
+
+export type Rule = DriftRule | AuditRule | ConsumerRule;
 
 export function isDriftRule(r: Rule): r is DriftRule {
   return r.meta.category === 'drift';
+}
+
+export function isAuditRule(r: Rule): r is AuditRule {
+  return r.meta.category === 'audit';
+}
+
+export function isConsumerRule(r: Rule): r is ConsumerRule {
+  return r.meta.category === 'consumer';
 }

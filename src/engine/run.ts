@@ -6,7 +6,8 @@ import type { Comparison } from '../diff/compare.js';
 import type { EventDef } from '../model/snapshot.js';
 import { eventKey } from '../model/snapshot.js';
 import { RULES } from '../../rules/index.js';
-import { type AuditContext, type Report, type Rule, isDriftRule } from './rule.js';
+import type { Use } from '../consumers/model.js';
+import { type AuditContext, type ConsumerContext, type Report, type Rule, isAuditRule, isConsumerRule, isDriftRule } from './rule.js';
 import { type EngineConfig, EMPTY_CONFIG, eventPatternMatches } from './config.js';
 import { type Finding, type SeverityOrOff, compareFindings } from './finding.js';
 
@@ -73,6 +74,8 @@ function collect(run: (emit: (r: Report) => void) => void): Report[] {
 export interface RunOptions {
   config?: EngineConfig;
   rules?: readonly Rule[];
+  /** Consumers' uses: with them, a diff also runs the consumer rules. */
+  uses?: readonly Use[];
 }
 
 /** Events the new side adds or changes: what audit rules look at in a diff. */
@@ -107,6 +110,10 @@ export function runDiff(cmp: Comparison, opts: RunOptions = {}): Finding[] {
       ...runAudit({ snapshot: cmp.new, events: audited, all: cmp.new.events, added: cmp.added, isChange: true }, { config, rules }),
     );
   }
+  if (opts.uses) {
+    const drift = findings.filter((f) => rules.some((r) => isDriftRule(r) && r.meta.id === f.rule)).sort(compareFindings);
+    findings.push(...runConsumers({ uses: opts.uses, kernel: cmp.new, cmp, drift }, { config, rules }));
+  }
   return findings.sort(compareFindings);
 }
 
@@ -120,10 +127,23 @@ export function runAudit(input: AuditContext, opts: RunOptions = {}): Finding[] 
   if (input.added) ctx.added = authored(input.added);
   const findings: Finding[] = [];
   for (const rule of rules) {
-    if (isDriftRule(rule)) continue;
+    if (!isAuditRule(rule)) continue;
     const options = config.rules[rule.meta.id]?.options ?? {};
     findings.push(...toFindings(rule, collect((emit) => rule.check(ctx, emit, options)), config));
   }
   return findings.sort(compareFindings);
 }
 
+
+/** The consumer rules over a set of uses: against a comparison's new side, or one kernel alone. */
+export function runConsumers(ctx: ConsumerContext, opts: RunOptions = {}): Finding[] {
+  const config = opts.config ?? EMPTY_CONFIG;
+  const rules = opts.rules ?? RULES;
+  const findings: Finding[] = [];
+  for (const rule of rules) {
+    if (!isConsumerRule(rule)) continue;
+    const options = config.rules[rule.meta.id]?.options ?? {};
+    findings.push(...toFindings(rule, collect((emit) => rule.check(ctx, emit, options)), config));
+  }
+  return findings.sort(compareFindings);
+}

@@ -6,8 +6,14 @@
 
 export const SNAPSHOT_SCHEMA = 'tpdrift/snapshot@1';
 
-export const SOURCE_KINDS = ['tree', 'tracefs', 'snapshot', 'btf'] as const;
-export type SourceKind = (typeof SOURCE_KINDS)[number];
+/**
+ * Where a snapshot's events were read from: its `kernel.kind`. A snapshot file is a container, not an origin:
+ * read back, it is whatever origin it was made from.
+ */
+export const ORIGIN_KINDS = ['tree', 'tracefs', 'btf'] as const;
+export type OriginKind = (typeof ORIGIN_KINDS)[number];
+/** What a command-line argument can be: an origin, or a snapshot file holding one. */
+export type SourceKind = OriginKind | 'snapshot';
 
 /** `event`: has a tracefs interface; `tracepoint`: bare DECLARE_TRACE; `syscall`: syscalls/sys_{enter,exit}_*. */
 export const EVENT_KINDS = ['event', 'tracepoint', 'syscall'] as const;
@@ -94,7 +100,7 @@ export interface KernelInfo {
   arch?: string;
   /** Where the data came from: a path, an archive, a package name. */
   source: string;
-  kind: SourceKind;
+  kind: OriginKind;
 }
 
 export interface Header {

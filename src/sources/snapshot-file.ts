@@ -2,7 +2,7 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
-import { EVENT_KINDS, SNAPSHOT_SCHEMA, SOURCE_KINDS, type Snapshot } from '../model/snapshot.js';
+import { EVENT_KINDS, ORIGIN_KINDS, SNAPSHOT_SCHEMA, type Snapshot } from '../model/snapshot.js';
 import { serializeSnapshot } from '../model/canonical.js';
 import { InputError } from '../errors.js';
 
@@ -109,7 +109,7 @@ export function validateSnapshot(data: unknown, file: string): Snapshot {
   checkFields(header!.common, () => 'header.common');
   if (header!.page !== undefined) checkFields(header!.page, () => 'header.page');
   optional(header!, 'event', strings, () => 'header', 'a list of strings');
-  if (!isObj(d.kernel) || typeof d.kernel.source !== 'string' || !(SOURCE_KINDS as readonly unknown[]).includes(d.kernel.kind)) {
+  if (!isObj(d.kernel) || typeof d.kernel.source !== 'string' || !(ORIGIN_KINDS as readonly unknown[]).includes(d.kernel.kind)) {
     fail("snapshot has no valid 'kernel' (source, kind)");
   }
   const kernel = d.kernel as Record<string, unknown>;

@@ -9,7 +9,7 @@ import { compareSnapshots } from '../../src/diff/compare.js';
 import { runDiff } from '../../src/engine/run.js';
 import { makeReport, type ReportData, type SideInfo } from '../../src/report/model.js';
 import { snapshotFromCapture } from '../../src/sources/tracefs/reader.js';
-import { loadSource } from '../../src/sources/load.js';
+import { loadSource } from '../../src/sources/registry.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import type { Io } from '../../src/cli/context.js';
 import { main } from '../../src/cli/main.js';

@@ -9,7 +9,7 @@ import { encodeSnapshot, readSnapshot } from '../../src/sources/snapshot-file.js
 import { serializeSnapshot } from '../../src/model/canonical.js';
 import { compareSnapshots } from '../../src/diff/compare.js';
 import { runDiff } from '../../src/engine/run.js';
-import { loadSource } from '../../src/sources/load.js';
+import { loadSource } from '../../src/sources/registry.js';
 import { CAPTURE_6_18 } from '../helpers/captures.js';
 import { TOOL_VERSION } from '../../src/version.js';
 

@@ -4,7 +4,7 @@ import { InputError, UsageError } from '../../errors.js';
 import { readPatchText } from '../../patch/read.js';
 import { checkPatch } from '../../patch/check.js';
 import { makeReport } from '../../report/model.js';
-import { detectKind } from '../../sources/load.js';
+import { detectKind } from '../../sources/registry.js';
 import type { Io } from '../context.js';
 import type { ReportArgs } from '../options.js';
 import { emitReport, progress } from '../output.js';

@@ -1,0 +1,68 @@
+/**
+ * Consumers: programs that read trace events (bpftrace scripts, bcc tools, libbpf-tools objects, declared
+ * manifests). They are not kernel sources: what a consumer reader yields is a list of *uses*, each one thing a
+ * program depends on and how it reads it, so that a kernel change can be turned into "this tool, at this line,
+ * breaks".
+ */
+
+/** How a program attaches: to the trace event (tracefs record layout) or to the raw tracepoint (TP_PROTO). */
+export type AttachKind = 'tracefs' | 'raw_tp' | 'tp_btf';
+
+/**
+ * How a use reads what it names:
+ * - `by-name`: looks the field up by name at load time (bpftrace `args.f`, bcc TRACEPOINT_PROBE, CO-RE):
+ *   survives moved offsets and appended fields;
+ * - `fixed-offset`: a hand-written struct or a compiled offset: breaks on any move of what it reads;
+ * - `positional`: a TP_PROTO argument by index (raw_tp, tp_btf, `ctx->args[i]`);
+ * - `exists-only`: needs the event (or field) to exist, reads nothing of it;
+ * - `print-text`: parses the printed trace text (perf script, powertop of old).
+ */
+export type ReadMode = 'by-name' | 'fixed-offset' | 'positional' | 'exists-only' | 'print-text';
+
+export type ConsumerFamily = 'bpftrace' | 'bcc' | 'libbpf' | 'bpf-c' | 'manifest';
+
+export interface Use {
+  /** The tool's name as its users know it (`opensnoop.bt`, `biolatency-bpfcc`, `biolatency`). */
+  tool: string;
+  family: ConsumerFamily;
+  /** The file the use was read from, as given on the command line (or below a given folder). */
+  file: string;
+  /** The line in that file (or in the embedded source the line info names), when known. */
+  line?: number;
+  /** `system:name`; a raw tracepoint with no system is `:name`. May be a glob (`syscalls:sys_enter_*`). */
+  event: string;
+  attach: AttachKind;
+  /** A record field, for tracefs attaches. */
+  field?: string;
+  /** A TP_PROTO argument index, for raw_tp/tp_btf attaches. */
+  arg?: number;
+  /** The type the program expects the field or argument to have, when it says. */
+  type?: string;
+  /** For fixed-offset reads: where and how much it reads. */
+  offset?: number;
+  size?: number;
+  read: ReadMode;
+  /** How the program copes when this is missing (`BPF.tracepoint_exists`, `bpf_core_field_exists`, a kprobe fallback). */
+  guarded?: string;
+  /** A kernel-version gate the program chose this use by (e.g. `LINUX_KERNEL_VERSION >= KERNEL_VERSION(5, 11, 0)`). */
+  gate?: string;
+}
+
+/** Something a consumer reader could not read: reported, never silently skipped. */
+export interface ConsumerProblem {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+export interface ConsumerTool {
+  tool: string;
+  family: ConsumerFamily;
+  file: string;
+}
+
+export interface ConsumerInventory {
+  tools: ConsumerTool[];
+  uses: Use[];
+  problems: ConsumerProblem[];
+}

@@ -1,0 +1,11 @@
+/**
+ * Every consumer family tpdrift reads, in the order detection asks them. A new family is a module under
+ * src/consumers/ exporting a ConsumerReader, and one line here.
+ */
+import type { ConsumerReader } from './reader.js';
+
+export const CONSUMER_READERS: readonly ConsumerReader[] = [];
+
+export function consumerReaderFor(path: string, head: Buffer): ConsumerReader | undefined {
+  return CONSUMER_READERS.find((r) => r.detect(path, head));
+}

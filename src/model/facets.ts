@@ -1,0 +1,49 @@
+/**
+ * What a side can tell, by the kind of source its events were read from. A comparison compares only what both
+ * sides can tell: a capture has no TP_PROTO, a tree has no syscall events until it predicts them, a BTF has no
+ * TRACE_SYSTEM. A `Record` over the origin kinds, so that a new kind cannot be added without saying what it tells.
+ */
+import type { OriginKind, Snapshot } from './snapshot.js';
+
+export interface Facets {
+  /** Print arguments as the kernel prints them after preprocessing (tracefs), or as written (tree). */
+  printArgsExpanded: boolean;
+  /** TP_PROTO argument lists. */
+  proto: boolean;
+  /** Bare tracepoints (DECLARE_TRACE), which have no tracefs interface. */
+  tracepoints: boolean;
+  /** The preprocessor condition of each definition. */
+  conditions: boolean;
+  /** Which DECLARE_EVENT_CLASS each event was defined through. */
+  classes: boolean;
+  /** syscalls:sys_enter_* / sys_exit_* events. */
+  syscalls: boolean;
+  /** Holds every definition whatever the configuration (a tree), not one built kernel's events. */
+  allConfigs: boolean;
+  /** Print formats (TP_printk). */
+  print: boolean;
+  /** TRACE_SYSTEM of every event: a side without it pairs events by name alone. */
+  systems: boolean;
+}
+
+export const FACETS: Readonly<Record<OriginKind, Facets>> = {
+  tree: { printArgsExpanded: false, proto: true, tracepoints: true, conditions: true, classes: true, syscalls: false, allConfigs: true, print: true, systems: true },
+  tracefs: { printArgsExpanded: true, proto: false, tracepoints: false, conditions: false, classes: false, syscalls: true, allConfigs: false, print: true, systems: true },
+  btf: { printArgsExpanded: false, proto: true, tracepoints: true, conditions: false, classes: true, syscalls: false, allConfigs: false, print: false, systems: false },
+};
+
+export function facetsOf(kind: OriginKind): Facets {
+  return FACETS[kind];
+}
+
+/** What one side tells: its origin's facets. (A side read from several origins would combine them here.) */
+export function sideFacets(s: Snapshot): Facets {
+  return facetsOf(s.kernel.kind);
+}
+
+/** What both sides tell. */
+export function sharedFacets(a: Facets, b: Facets): Facets {
+  const out = {} as Facets;
+  for (const k of Object.keys(a) as (keyof Facets)[]) out[k] = a[k] && b[k];
+  return out;
+}
