@@ -18,10 +18,9 @@ import { stampOf, storedScans, storeScans } from './scan-cache.js';
 import { type FileDigest, digestText, readUnit, writeUnit } from './unit-cache.js';
 import { loadTreeIsolated } from './isolate.js';
 import type { LoadTreeOptions } from './options.js';
+import { DEFINES_SYSTEM, UNIT_HINT } from './forms.js';
 
 export type { LoadTreeOptions } from './options.js';
-
-const UNIT_HINT = /^[ \t]*(TRACE_EVENT|DECLARE_EVENT_CLASS|DEFINE_EVENT|DECLARE_TRACE|TRACE_CUSTOM_EVENT|DECLARE_CUSTOM_EVENT_CLASS)\w*[ \t]*\(|^[ \t]*#[ \t]*define[ \t]+TRACE_(CUSTOM_)?SYSTEM\b/m;
 
 function describe(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
@@ -142,7 +141,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   };
 
   const units = [...texts.keys()].filter((f) => UNIT_HINT.test(texts.get(f)!)).sort();
-  const withSystem = units.filter((f) => /^[ \t]*#[ \t]*define[ \t]+TRACE_(CUSTOM_)?SYSTEM\b/m.test(texts.get(f)!));
+  const withSystem = units.filter((f) => DEFINES_SYSTEM.test(texts.get(f)!));
   const visited = new Set<string>();
   const raw: RawEvent[] = [];
   const allClasses: ClassBody[] = [];
