@@ -17,6 +17,7 @@ import { scanInWorkers } from './pool.js';
 import { stampOf, storedScans, storeScans } from './scan-cache.js';
 import { type FileDigest, digestText, readUnit, writeUnit } from './unit-cache.js';
 import { loadTreeIsolated } from './isolate.js';
+import { syscallEvents } from './syscalls.js';
 
 export interface LoadTreeOptions {
   /** Called as files are read: (done, total). */
@@ -363,6 +364,10 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
     ev.calls = callsOf(r.name, r.file, calls, pastes);
     events.push(ev);
   }
+
+  const syscalls = syscallEvents({ files: scans.flatMap((s) => (s.syscalls ? [{ file: s.file, defs: s.syscalls }] : [])), read, headerEnd });
+  events.push(...syscalls.events);
+  problems.push(...syscalls.problems);
 
   const kernel: Snapshot['kernel'] = { source: opts.label ?? path.basename(path.resolve(root)), kind: 'tree', arch: 'x86_64' };
   const release = kernelRelease(read);
