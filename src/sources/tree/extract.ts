@@ -67,7 +67,7 @@ interface LiveDef extends MacroDef {
 const RESERVED = new Set([
   'TRACE_SYSTEM', 'TRACE_SYSTEM_VAR', 'TRACE_INCLUDE_FILE', 'TRACE_INCLUDE_PATH', 'TRACE_CUSTOM_SYSTEM',
   'TP_PROTO', 'TP_ARGS', 'TP_STRUCT__entry', 'TP_fast_assign', 'TP_printk', 'TP_CONDITION', 'TP_perf_assign',
-  'TRACE_EVENT', 'TRACE_EVENT_CONDITION', 'TRACE_EVENT_FN', 'TRACE_EVENT_FN_COND', 'DECLARE_EVENT_CLASS',
+  'TRACE_EVENT', 'TRACE_EVENT_CONDITION', 'TRACE_EVENT_FN', 'TRACE_EVENT_FN_COND', 'TRACE_EVENT_SYSCALL', 'DECLARE_EVENT_CLASS',
   'DEFINE_EVENT', 'DEFINE_EVENT_PRINT', 'DEFINE_EVENT_CONDITION', 'DEFINE_EVENT_FN', 'DEFINE_EVENT_NOP',
   'TRACE_EVENT_NOP', 'DECLARE_TRACE', 'DECLARE_TRACE_CONDITION', 'DECLARE_TRACE_WRITABLE', 'DECLARE_TRACE_EVENT',
   'DECLARE_TRACE_EVENT_CONDITION', 'DEFINE_EVENT_WRITABLE', 'DECLARE_EVENT_CLASS_WRITABLE',
@@ -97,6 +97,8 @@ const FORMS: Record<string, Form> = {
   TRACE_EVENT_CONDITION: { kind: 'event', proto: 1, struct: 4, assign: 5, print: 6, min: 7 },
   TRACE_EVENT_FN: { kind: 'event', proto: 1, struct: 3, assign: 4, print: 5, min: 8 },
   TRACE_EVENT_FN_COND: { kind: 'event', proto: 1, struct: 4, assign: 5, print: 6, min: 9 },
+  // 6.16+: raw_syscalls:sys_enter/sys_exit (include/trace/events/syscalls.h), TRACE_EVENT_FN's arguments.
+  TRACE_EVENT_SYSCALL: { kind: 'event', proto: 1, struct: 3, assign: 4, print: 5, min: 8 },
   TRACE_CUSTOM_EVENT: { kind: 'event', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
   DECLARE_EVENT_CLASS: { kind: 'class', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
   DECLARE_CUSTOM_EVENT_CLASS: { kind: 'class', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
@@ -283,6 +285,12 @@ export function parseFieldList(text: string, firstLine: number): { fields: Field
 export interface TreeAccess {
   /** Reads a file of the tree (relative path) or returns undefined. */
   model(rel: string): FileModel | undefined;
+  /**
+   * Whether a file of the tree defines events. `#include <x/y.h>` is followed to `<dir>/x/y.h` beside the
+   * including file when that file defines events: kbuild's `ccflags-y += -I $(src)` (kernel/trace/rv/rv_trace.h
+   * includes `<monitors/nrp/nrp_trace.h>` so).
+   */
+  definesEvents?(rel: string): boolean;
 }
 
 /**
@@ -334,9 +342,10 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
       live.set(d.name, [...keep, def]);
     } else if (d.kind === 'undef') {
       live.delete(d.name);
-    } else if (d.kind === 'include' && (d.relative || d.path.startsWith('trace/misc/'))) {
-      // Relative includes, and the print helpers of include/trace/misc/ that trace headers pull in.
-      const rel = d.relative ? path.posix.normalize(path.posix.join(path.posix.dirname(model.file), d.path)) : `include/${d.path}`;
+    } else if (d.kind === 'include' && (d.relative || d.path.startsWith('trace/misc/') || tree.definesEvents?.(besideFile(model.file, d.path)))) {
+      // Relative includes, the print helpers of include/trace/misc/ that trace headers pull in, and
+      // definitions beside the file reached through `-I $(src)`.
+      const rel = d.relative || !d.path.startsWith('trace/misc/') ? besideFile(model.file, d.path) : `include/${d.path}`;
       if (rel.startsWith('..') || stack.includes(rel)) return;
       const inc = tree.model(rel);
       if (!inc) return;
@@ -348,6 +357,17 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
     const p: RawProblem = { file, message };
     if (line !== undefined) p.line = line;
     res.problems.push(p);
+  };
+  /**
+   * Definitions read with no TRACE_SYSTEM in force, by file: a snippet meant to be included from a header
+   * that defines one (rv's monitors/*_trace.h), read alone because no such header included it. One problem
+   * per file, naming its events, rather than one per event: the unit is what could not be read.
+   */
+  const orphans = new Map<string, { line: number; names: string[] }>();
+  const orphan = (file: string, line: number, evName: string): void => {
+    const o = orphans.get(file);
+    if (o) o.names.push(evName);
+    else orphans.set(file, { line, names: [evName] });
   };
 
   const handleForm = (
@@ -393,7 +413,7 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
         const template = ident(args[0]!);
         const evName = ident(args[1]!);
         if (!template || !evName) return problem(file, line, `${name}: cannot read names '${ws(args[0]!)}', '${ws(args[1]!)}'`);
-        if (!sys) return problem(file, line, `${name}(${evName}): no TRACE_SYSTEM defined before it`);
+        if (!sys) return orphan(file, line, evName);
         const ev: RawEvent = { system: sys, name: evName, kind: 'event', file, line, className: template, unit, proto: parseProto(args[form.proto]!) };
         if (condition) ev.condition = condition;
         if (form.print !== undefined) {
@@ -407,7 +427,7 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
       const evName = ident(args[0]!);
       if (!evName) return problem(file, line, `${name}: cannot read name '${ws(args[0]!)}'`);
       if (form.kind === 'tracepoint') {
-        if (!sys) return problem(file, line, `${name}(${evName}): no TRACE_SYSTEM defined before it`);
+        if (!sys) return orphan(file, line, evName);
         const ev: RawEvent = { system: sys, name: evName, kind: 'tracepoint', file, line, unit, proto: parseProto(args[form.proto]!) };
         if (condition) ev.condition = condition;
         res.events.push(ev);
@@ -418,7 +438,7 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
       unit.set(evName, body);
       res.classes.push(body);
       if (form.kind === 'class') return;
-      if (!sys) return problem(file, line, `${name}(${evName}): no TRACE_SYSTEM defined before it`);
+      if (!sys) return orphan(file, line, evName);
       const ev: RawEvent = { system: sys, name: evName, kind: 'event', file, line, body, unit };
       if (condition) ev.condition = condition;
       res.events.push(ev);
@@ -555,7 +575,16 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
 
   const topModel = tree.model(top);
   if (topModel) runFile(topModel, []);
+  for (const [file, o] of orphans) {
+    const names = o.names.length > 4 ? `${o.names.slice(0, 4).join(', ')}, … (${o.names.length})` : o.names.join(', ');
+    problem(file, o.line, `${o.names.length} definition(s) with no TRACE_SYSTEM (${names}): a snippet for a header that defines TRACE_SYSTEM and includes it, and none here does`);
+  }
   return res;
+}
+
+/** `inc` as a path beside `file` (normalized, tree-relative). */
+function besideFile(file: string, inc: string): string {
+  return path.posix.normalize(path.posix.join(path.posix.dirname(file), inc));
 }
 
 function hashId(file: string, id: number): number {

@@ -156,6 +156,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   };
 
   const units = [...texts.keys()].filter((f) => UNIT_HINT.test(texts.get(f)!)).sort();
+  const unitSet = new Set(units);
   const withSystem = units.filter((f) => /^[ \t]*#[ \t]*define[ \t]+TRACE_(CUSTOM_)?SYSTEM\b/m.test(texts.get(f)!));
   const visited = new Set<string>();
   const raw: RawEvent[] = [];
@@ -178,6 +179,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
         if (!deps.has(rel)) deps.set(rel, digestOf(rel));
         return modelOf(rel);
       },
+      definesEvents: (rel) => unitSet.has(rel),
     });
     // A header that could not be modelled is reported by modelOf as a side effect: such a unit is not kept.
     if (cacheDir !== undefined && problems.length === failedBefore) writeUnit(cacheDir, f, deps, r);
@@ -204,7 +206,6 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   };
   // Headers that wrap trace headers (define their helper macros, then #include "trace-x.h") go first, so
   // that the wrapped header is read with its helpers, as the compiler reads it.
-  const unitSet = new Set(units);
   const parents = scans.filter((s) => !unitSet.has(s.file) && s.includes?.some((i) => unitSet.has(i))).map((s) => s.file);
   for (const f of parents) runUnit(f);
   for (const f of withSystem) if (!visited.has(f)) runUnit(f);
