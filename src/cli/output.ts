@@ -9,6 +9,17 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { decideColor } from './color.js';
 import type { Io } from './context.js';
 import type { FailOn, ReportArgs } from './options.js';
+import { type ScopeOptions, applyDisplayThreshold, checkScopeAgainst, scopeReport } from '../report/scope.js';
+
+/** The scope and display threshold the options ask for (SARIF lists warnings and up unless --show says otherwise). */
+export function scopeOptions(args: ReportArgs): ScopeOptions {
+  const scope: ScopeOptions = {};
+  if (args.events && args.events.length > 0) scope.events = args.events;
+  if (args.path && args.path.length > 0) scope.paths = args.path;
+  const show = args.show ?? (args.format === 'sarif' ? 'warning' : undefined);
+  if (show && show !== 'info') scope.show = show;
+  return scope;
+}
 
 export function exitCodeFor(findings: Finding[], failOn: FailOn): number {
   if (failOn === 'none') return 0;
@@ -61,10 +72,17 @@ export async function acceptFindings(report: ReportData, args: ReportArgs, io: I
  * this run's findings. The reporter, the baseline reader and the layouts are loaded only when a run
  * uses them.
  */
-export async function emitReport(report: ReportData, args: ReportArgs, io: Io): Promise<number> {
+export async function emitReport(report: ReportData, args: ReportArgs, io: Io, sides?: readonly Snapshot[]): Promise<number> {
   const reporter = await reporterFor(args.format);
   if (!reporter) throw new UsageError(`--format ${args.format} is not available yet`);
+  const scope = scopeOptions(args);
+  const known = sides ?? [report.old && sideSnapshots.get(report.old), sideSnapshots.get(report.new)].filter((s): s is Snapshot => s !== undefined);
+  checkScopeAgainst(scope, known);
+  report = scopeReport(report, scope);
   let data = await acceptFindings(report, args, io);
+  // The exit code counts everything in scope; --show only decides what is listed.
+  const code = exitCodeWithLimits(data.findings, args['fail-on'], args['max-warnings']);
+  data = applyDisplayThreshold(data);
   if (args.format === 'html' && !data.layouts) {
     const { buildLayouts } = await import('../report/layouts.js');
     const layouts = buildLayouts(data, data.old && sideSnapshots.get(data.old), sideSnapshots.get(data.new));
@@ -72,14 +90,16 @@ export async function emitReport(report: ReportData, args: ReportArgs, io: Io): 
   }
   const toFile = args.output !== undefined && args.output !== '-';
   const color = toFile ? false : decideColor(args.color, io.env, io.stdoutIsTTY);
-  const text = reporter(data, { color, warn: (m) => io.stderr(`tpdrift: ${m}\n`) });
+  const text = reporter(data, { color, warn: (m) => io.stderr(`tpdrift: ${m}\n`), ...(args.summary ? { summaryOnly: true } : {}) });
   if (toFile) writeFileAtomic(args.output!, text);
   else io.stdout(text);
   if (args['write-baseline'] !== undefined) {
     const { writeBaseline } = await import('../report/baseline.js');
     writeBaseline(args['write-baseline'], report.findings);
+    // Writing a baseline accepts today's findings: the step that records them succeeds.
+    return 0;
   }
-  return exitCodeWithLimits(data.findings, args['fail-on'], args['max-warnings']);
+  return code;
 }
 
 /** A progress line on stderr, only when stderr is a terminal. */
