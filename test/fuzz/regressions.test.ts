@@ -12,7 +12,7 @@ import { parseFormat } from '../../src/sources/tracefs/format.js';
 import { viewPrint } from '../../src/diff/print.js';
 import { readPatchText } from '../../src/patch/read.js';
 import { readSnapshot, validateSnapshot } from '../../src/sources/snapshot-file.js';
-import { parseProto, splitDeclarator } from '../../src/sources/tree/extract.js';
+import { parseProto, splitDeclarator } from '../../src/sources/tree/bodies.js';
 import { loadTree } from '../../src/sources/tree/tree.js';
 import fc from 'fast-check';
 
