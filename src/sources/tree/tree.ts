@@ -10,8 +10,10 @@ import type { Problem, Snapshot } from '../../model/snapshot.js';
 import { makeSnapshot } from '../../model/canonical.js';
 import { InputError } from '../../errors.js';
 import { defaultParseCacheDir } from './parse-cache.js';
-import { type FileScan, listSourceFiles, scanFile } from './scan.js';
-import { type TypeEnv, TypeResolver } from './layout.js';
+import { type FileScan, extractTypedefs, listSourceFiles, scanFile } from './scan.js';
+import { CORE_TYPE_HEADERS, type TypeEnv, TypeResolver } from './layout.js';
+import { configDecider, readDefconfig, selectBranches } from './aggregate.js';
+import { stripComments } from '../../util/ctext.js';
 import { scanInWorkers } from './pool.js';
 import { stampOf, storedScans, storeScans } from './scan-cache.js';
 import { loadTreeIsolated } from './isolate.js';
@@ -120,6 +122,24 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
     }
   }
   env.unsignedChar = read('Makefile')?.includes('-funsigned-char') ?? false;
+  env.config = readDefconfig(read('arch/x86/configs/x86_64_defconfig'));
+  // The core type headers choose some types by configuration (`#ifdef CONFIG_ARCH_DMA_ADDR_T_64BIT typedef u64
+  // dma_addr_t; #else typedef u32 …`): their typedefs are read again from the branches an x86_64 defconfig build
+  // takes (conditions it cannot decide keep all their branches, as before).
+  const decideCore = configDecider(env.config, () => undefined);
+  for (const file of CORE_TYPE_HEADERS) {
+    const text = read(file);
+    if (text === undefined) continue;
+    const chosen = selectBranches(stripComments(text), decideCore, true);
+    if (chosen === undefined) continue;
+    for (const [name, decls] of env.typedefs) {
+      const kept = decls.filter((d) => d.file !== file);
+      if (kept.length !== decls.length) kept.length ? env.typedefs.set(name, kept) : env.typedefs.delete(name);
+    }
+    for (const [k, v] of extractTypedefs(chosen)) addTo(env.typedefs, k, { value: v, file });
+  }
+  env.typeMacros = new Map();
+  for (const s of scans) for (const [k, v] of s.typeMacros ?? []) addTo(env.typeMacros, k, { value: v, file: s.file });
 
   const { raw, classes, visited } = readUnits({ scans, texts, read, cacheDir: parseCacheDir(opts), problems });
   collectConstants(env, { scans, visited, raw, classes, textOf: (f) => texts.get(f) ?? read(f) });
