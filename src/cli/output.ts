@@ -5,6 +5,7 @@ import type { ReportData, SideInfo } from '../report/model.js';
 import { reporterFor } from '../report/index.js';
 import type { Snapshot } from '../model/snapshot.js';
 import type { LoadedSource } from '../sources/registry.js';
+import type { LoadPhase } from '../sources/source.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { decideColor } from './color.js';
 import type { Io } from './context.js';
@@ -89,8 +90,10 @@ export async function emitReport(report: ReportData, args: ReportArgs, io: Io, s
     if (layouts) data = { ...data, layouts };
   }
   const toFile = args.output !== undefined && args.output !== '-';
+  announceWriting(io, `the ${args.format} report to ${toFile ? args.output : 'stdout'}`);
   const color = toFile ? false : decideColor(args.color, io.env, io.stdoutIsTTY);
-  const text = reporter(data, { color, warn: (m) => io.stderr(`tpdrift: ${m}\n`), ...(args.summary ? { summaryOnly: true } : {}) });
+  const home = io.env.HOME;
+  const text = reporter(data, { color, warn: (m) => io.stderr(`tpdrift: ${m}\n`), cwd: io.cwd, ...(home ? { home } : {}), ...(args.summary ? { summaryOnly: true } : {}) });
   if (toFile) writeFileAtomic(args.output!, text);
   else io.stdout(text);
   if (args['write-baseline'] !== undefined) {
@@ -100,6 +103,39 @@ export async function emitReport(report: ReportData, args: ReportArgs, io: Io, s
     return 0;
   }
   return code;
+}
+
+/**
+ * A non-terminal stderr (a CI log) gets one line per step of a tree read, so that a 40-second read says
+ * what it is doing; trees smaller than this are read before anyone looks, and their runs stay quiet.
+ */
+export const PHASE_LINES_FROM_FILES = 2000;
+
+/** Whether this run printed phase lines (then writing the report is a line too). */
+let phaseLinesShown = false;
+
+/** Steps of a tree read on stderr: on a terminal, as the live progress line's text; else one line each. */
+export function phaseReporter(io: Io, label: string): (p: LoadPhase) => void {
+  let loud = io.stderrIsTTY;
+  return (p) => {
+    if (p.phase === 'reading' && p.files >= PHASE_LINES_FROM_FILES) loud = true;
+    if (!loud) return;
+    const say = (s: string): void => {
+      phaseLinesShown = true;
+      io.stderr(io.stderrIsTTY ? `\r\x1b[K${label}: ${s}\n` : `tpdrift: ${label}: ${s}\n`);
+    };
+    if (p.phase === 'reading') {
+      say(`listed ${p.files} source files`);
+      say(`reading files: ${p.files - p.cached} to read${p.cached ? `, ${p.cached} unchanged since the last run` : ''}`);
+    } else if (p.phase === 'building') say(`building units: ${p.units} files that define trace events`);
+    else if (p.phase === 'done') say(`read ${p.events} events`);
+  };
+}
+
+/** After phase lines, where the report goes is one more line. */
+export function announceWriting(io: Io, what: string): void {
+  if (phaseLinesShown) io.stderr(`tpdrift: writing ${what}\n`);
+  phaseLinesShown = false;
 }
 
 /** A progress line on stderr, only when stderr is a terminal. */

@@ -4,8 +4,8 @@
  * (rows beyond a cap are counted, not dropped silently).
  */
 import { SEVERITIES, type Severity } from '../engine/finding.js';
-import type { Reporter, ReportFinding } from './model.js';
-import { acceptanceNotes, bySeverity, clip, describeSide, showValue, summaryLine } from './common.js';
+import type { Reporter, ReportFinding, SideInfo } from './model.js';
+import { acceptanceNotes, bySeverity, clip, describeSide, publicLabel, showValue, summaryLine } from './common.js';
 import { scopeNote } from './scope.js';
 import { summaryView } from './summary.js';
 
@@ -51,8 +51,9 @@ export const renderMarkdown: Reporter = (report, opts) => {
   const s = report.summary;
   const headline = s.error ? ICON.error : s.warning ? ICON.warning : '✅';
   out.push(`### ${headline} tpdrift: ${summaryLine(report)}`, '');
-  if (report.old) out.push(`- **old:** ${mdCell(describeSide(report.old))}`, `- **new:** ${mdCell(describeSide(report.new))}`);
-  else out.push(`- **source:** ${mdCell(describeSide(report.new))}`);
+  const side = (x: SideInfo): string => mdCell(describeSide({ ...x, label: publicLabel(x.label, opts.cwd, opts.home) }));
+  if (report.old) out.push(`- **old:** ${side(report.old)}`, `- **new:** ${side(report.new)}`);
+  else out.push(`- **source:** ${side(report.new)}`);
   for (const note of acceptanceNotes(report)) out.push(`- ${mdCell(note)}`);
   const scoped = scopeNote(report);
   if (scoped) out.push(`- ${mdCell(scoped)}`);

@@ -7,7 +7,7 @@ import { makeReport } from '../../report/model.js';
 import { detectKind } from '../../sources/registry.js';
 import type { Io } from '../context.js';
 import type { ReportArgs } from '../options.js';
-import { emitReport, progress } from '../output.js';
+import { emitReport, phaseReporter, progress } from '../output.js';
 import { reportConfig } from '../report-config.js';
 import { STDIN_ARG } from '../stdin-arg.js';
 
@@ -29,7 +29,7 @@ export async function run(a: ReportArgs & { patch: string[]; tree: string }, io:
   if (a.patch.length === 0) throw new UsageError('check-patch: name at least one patch file (or - for stdin)');
   const patches = a.patch.flatMap((p) => readPatchText(readPatchArg(p), isStdin(p) ? '(stdin)' : p));
   const onProgress = progress(io, a.tree);
-  const check = await checkPatch(a.tree, patches, { config, ...(onProgress ? { onProgress } : {}) });
+  const check = await checkPatch(a.tree, patches, { config, ...(onProgress ? { onProgress } : {}), onPhase: phaseReporter(io, a.tree) });
   if (check.touchesNoDefinition) {
     io.stderr(`tpdrift: the patch touches no trace event definition (${check.touched.length} file(s) changed)\n`);
   }

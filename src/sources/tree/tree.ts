@@ -17,10 +17,13 @@ import { scanInWorkers } from './pool.js';
 import { stampOf, storedScans, storeScans } from './scan-cache.js';
 import { type FileDigest, digestText, readUnit, writeUnit } from './unit-cache.js';
 import { loadTreeIsolated } from './isolate.js';
+import type { LoadPhase } from '../source.js';
 
 export interface LoadTreeOptions {
   /** Called as files are read: (done, total). */
   onProgress?: (done: number, total: number) => void;
+  /** Called as the read moves from one step to the next (listing, reading files, building units, done). */
+  onPhase?: (p: LoadPhase) => void;
   /**
    * Threads for the file pass: the calling thread and `workers - 1` worker threads (default: 2 when the
    * compiled module can start workers); 0 reads every file in the calling thread alone.
@@ -51,7 +54,9 @@ export async function loadTree(root: string, opts: LoadTreeOptions = {}): Promis
 /** loadTree in this thread (./tree-worker.ts runs it in a thread of its own). */
 export async function loadTreeInProcess(root: string, opts: LoadTreeOptions = {}): Promise<Snapshot> {
   checkRoot(root);
-  return buildSnapshot(root, await scanTree(root, opts), opts);
+  const snap = buildSnapshot(root, await scanTree(root, opts), opts);
+  opts.onPhase?.({ phase: 'done', events: snap.events.length });
+  return snap;
 }
 
 function checkRoot(root: string): void {
@@ -67,9 +72,13 @@ function checkRoot(root: string): void {
 
 /** Lists and scans every source file of the tree (the pass that finds definitions, types and call sites). */
 export async function scanTree(root: string, opts: LoadTreeOptions = {}): Promise<FileScan[]> {
+  opts.onPhase?.({ phase: 'listing' });
   const files = listSourceFiles(root);
   const cacheDir = parseCacheDir(opts);
-  if (cacheDir === undefined) return scanAll(root, files, opts);
+  if (cacheDir === undefined) {
+    opts.onPhase?.({ phase: 'reading', files: files.length, cached: 0 });
+    return scanAll(root, files, opts);
+  }
   // Files whose size, times and inode are as the last run of this tree saw them keep that run's scan
   // (./scan-cache.ts); the stamps are taken before reading, so a file changed during the run is read again next time.
   let real: string;
@@ -81,6 +90,7 @@ export async function scanTree(root: string, opts: LoadTreeOptions = {}): Promis
   const started = Date.now();
   const stamps = new Map(files.map((f) => [f, stampOf(path.join(root, f))]));
   const stored = storedScans(cacheDir, real, stamps);
+  opts.onPhase?.({ phase: 'reading', files: files.length, cached: stored.size });
   // Progress counts the whole tree: stored scans are done from the start.
   const onProgress = opts.onProgress;
   const fresh = await scanAll(root, files.filter((f) => !stored.has(f)), onProgress ? { ...opts, onProgress: (done) => onProgress(stored.size + done, files.length) } : opts);
@@ -155,6 +165,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   };
 
   const units = [...texts.keys()].filter((f) => UNIT_HINT.test(texts.get(f)!)).sort();
+  opts.onPhase?.({ phase: 'building', units: units.length });
   const withSystem = units.filter((f) => /^[ \t]*#[ \t]*define[ \t]+TRACE_(CUSTOM_)?SYSTEM\b/m.test(texts.get(f)!));
   const visited = new Set<string>();
   const raw: RawEvent[] = [];
