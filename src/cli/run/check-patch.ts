@@ -1,15 +1,13 @@
 /** `tpdrift check-patch`: patches applied in memory to a tree, before and after compared, what they add audited. */
 import fs from 'node:fs';
 import { InputError, UsageError } from '../../errors.js';
-import { readPatchText } from '../../patch/read.js';
-import { checkPatch } from '../../patch/check.js';
-import { makeReport } from '../../report/model.js';
+import { checkPatch } from '../../api/run.js';
 import { detectKind } from '../../sources/registry.js';
 import type { Io } from '../context.js';
 import type { ReportArgs } from '../options.js';
 import { emitReport, phaseReporter, progress } from '../output.js';
-import { reportConfig } from '../report-config.js';
 import { STDIN_ARG } from '../stdin-arg.js';
+import { reportConfig } from '../report-config.js';
 
 const isStdin = (arg: string): boolean => arg === '-' || arg === STDIN_ARG;
 
@@ -27,14 +25,11 @@ export async function run(a: ReportArgs & { patch: string[]; tree: string }, io:
   if (a.kind && a.kind !== 'tree') throw new UsageError('check-patch works on a kernel source tree (--kind tree)');
   if (detectKind(a.tree) !== 'tree') throw new InputError(a.tree, 'not a kernel source tree (check-patch needs one: --tree DIR)');
   if (a.patch.length === 0) throw new UsageError('check-patch: name at least one patch file (or - for stdin)');
-  const patches = a.patch.flatMap((p) => readPatchText(readPatchArg(p), isStdin(p) ? '(stdin)' : p));
+  const patches = a.patch.map((p) => ({ text: readPatchArg(p), label: isStdin(p) ? '(stdin)' : p }));
   const onProgress = progress(io, a.tree);
   const check = await checkPatch(a.tree, patches, { config, ...(onProgress ? { onProgress } : {}), onPhase: phaseReporter(io, a.tree) });
   if (check.touchesNoDefinition) {
     io.stderr(`tpdrift: the patch touches no trace event definition (${check.touched.length} file(s) changed)\n`);
   }
-  const label = `${a.tree} + ${a.patch.map((p) => (isStdin(p) ? '(stdin)' : p)).join(' ')}`;
-  const problems = (check.after.problems ?? []).filter((p) => check.touched.includes(p.file)).map((p) => ({ ...p, side: 'new' as const }));
-  const info = { label, kind: 'tree' as const, events: check.after.events.length, ...(check.after.kernel.release ? { release: check.after.kernel.release } : {}), ...(check.after.kernel.arch ? { arch: check.after.kernel.arch } : {}) };
-  return emitReport(makeReport({ new: info, findings: check.findings, problems }), a, io, [check.before, check.after]);
+  return emitReport(check.report, a, io, [check.before, check.after]);
 }

@@ -17,25 +17,9 @@ import { scanInWorkers } from './pool.js';
 import { stampOf, storedScans, storeScans } from './scan-cache.js';
 import { type FileDigest, digestText, readUnit, writeUnit } from './unit-cache.js';
 import { loadTreeIsolated } from './isolate.js';
-import type { LoadPhase } from '../source.js';
+import type { LoadTreeOptions } from './options.js';
 
-export interface LoadTreeOptions {
-  /** Called as files are read: (done, total). */
-  onProgress?: (done: number, total: number) => void;
-  /** Called as the read moves from one step to the next (listing, reading files, building units, done). */
-  onPhase?: (p: LoadPhase) => void;
-  /**
-   * Threads for the file pass: the calling thread and `workers - 1` worker threads (default: 2 when the
-   * compiled module can start workers); 0 reads every file in the calling thread alone.
-   */
-  workers?: number;
-  /** `kernel.source` in the snapshot (default: the root directory's name, so that the snapshot does not depend on where the tree lives). */
-  label?: string;
-  /** Files as a patch leaves them (tree-relative path → content, null when deleted): read instead of the disk. */
-  overlay?: ReadonlyMap<string, string | null>;
-  /** Directory of parsed headers kept between runs (./parse-cache.ts); `false` turns it off. Default: defaultParseCacheDir(). */
-  parseCache?: string | false;
-}
+export type { LoadTreeOptions } from './options.js';
 
 const UNIT_HINT = /^[ \t]*(TRACE_EVENT|DECLARE_EVENT_CLASS|DEFINE_EVENT|DECLARE_TRACE|TRACE_CUSTOM_EVENT|DECLARE_CUSTOM_EVENT_CLASS)\w*[ \t]*\(|^[ \t]*#[ \t]*define[ \t]+TRACE_(CUSTOM_)?SYSTEM\b/m;
 
