@@ -2,12 +2,12 @@
 import { type Finding, severityRank } from '../engine/finding.js';
 import type { ReportData } from '../report/model.js';
 import { render } from '../api/render.js';
-import type { Outcome } from '../api/run.js';
+import type { Outcome, PatchOutcome } from '../api/run.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { decideColor } from './color.js';
 import type { Io } from './context.js';
 import type { FailOn, ReportArgs } from './options.js';
-import type { Snapshot } from '../model/snapshot.js';
 import type { LoadPhase } from '../sources/source.js';
 import { type ScopeOptions, applyDisplayThreshold, checkScopeAgainst, scopeReport } from '../report/scope.js';
 
@@ -55,31 +55,39 @@ export async function acceptFindings(report: ReportData, args: ReportArgs, io: I
   return out;
 }
 
+/** The snapshots a report was made from, which scope patterns are checked against (an unknown event is an error). */
+function sidesOf(input: Outcome | PatchOutcome | ReportData): Snapshot[] {
+  if (!('report' in input)) return [];
+  if ('before' in input) return [input.before, input.after];
+  return [input.old?.snapshot, input.new.snapshot].filter((s): s is Snapshot => s !== undefined);
+}
+
+function isOutcome(input: Outcome | PatchOutcome | ReportData): input is Outcome {
+  return 'report' in input && !('before' in input);
+}
+
 /**
  * Renders and writes a report; returns the exit code its findings call for. Before rendering, the
  * suppressions file and the baseline mark what they accept; after writing, --write-baseline records
  * this run's findings. Given the outcome (the report with its sources), the HTML report draws layouts.
  */
-export async function emitReport(input: Outcome | ReportData, args: ReportArgs, io: Io, sides?: readonly Snapshot[]): Promise<number> {
-  let report = 'report' in input ? input.report : input;
+export async function emitReport(input: Outcome | PatchOutcome | ReportData, args: ReportArgs, io: Io): Promise<number> {
   const scope = scopeOptions(args);
-  const known = sides ?? ('report' in input ? [input.old?.snapshot, input.new.snapshot].filter((s): s is Snapshot => s !== undefined) : []);
-  checkScopeAgainst(scope, known);
-  report = scopeReport(report, scope);
-  const accepted = await acceptFindings(report, args, io);
+  checkScopeAgainst(scope, sidesOf(input));
+  const report = scopeReport('report' in input ? input.report : input, scope);
+  let data = await acceptFindings(report, args, io);
   // The exit code counts everything in scope; --show only decides what is listed.
-  const code = exitCodeWithLimits(accepted.findings, args['fail-on'], args['max-warnings']);
-  const listed = applyDisplayThreshold(accepted);
+  const code = exitCodeWithLimits(data.findings, args['fail-on'], args['max-warnings']);
+  data = applyDisplayThreshold(data);
   const toFile = args.output !== undefined && args.output !== '-';
   announceWriting(io, `the ${args.format} report to ${toFile ? args.output : 'stdout'}`);
   const color = toFile ? false : decideColor(args.color, io.env, io.stdoutIsTTY);
-  const home = io.env.HOME;
-  const text = await render('report' in input ? { ...input, report: listed } : listed, {
+  const text = await render(isOutcome(input) ? { ...input, report: data } : data, {
     format: args.format,
     color,
     warn: (m) => io.stderr(`tpdrift: ${m}\n`),
     cwd: io.cwd,
-    ...(home ? { home } : {}),
+    ...(io.env.HOME ? { home: io.env.HOME } : {}),
     ...(args.summary ? { summaryOnly: true } : {}),
   });
   if (toFile) writeFileAtomic(args.output!, text);

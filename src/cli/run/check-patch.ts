@@ -31,5 +31,5 @@ export async function run(a: ReportArgs & { patch: string[]; tree: string }, io:
   if (check.touchesNoDefinition) {
     io.stderr(`tpdrift: the patch touches no trace event definition (${check.touched.length} file(s) changed)\n`);
   }
-  return emitReport(check.report, a, io, [check.before, check.after]);
+  return emitReport(check, a, io);
 }

@@ -18,10 +18,10 @@ import { stampOf, storedScans, storeScans } from './scan-cache.js';
 import { type FileDigest, digestText, readUnit, writeUnit } from './unit-cache.js';
 import { loadTreeIsolated } from './isolate.js';
 import type { LoadTreeOptions } from './options.js';
+import { DEFINES_SYSTEM, UNIT_HINT } from './forms.js';
+import { syscallEvents } from './syscalls.js';
 
 export type { LoadTreeOptions } from './options.js';
-
-const UNIT_HINT = /^[ \t]*(TRACE_EVENT|DECLARE_EVENT_CLASS|DEFINE_EVENT|DECLARE_TRACE|TRACE_CUSTOM_EVENT|DECLARE_CUSTOM_EVENT_CLASS)\w*[ \t]*\(|^[ \t]*#[ \t]*define[ \t]+TRACE_(CUSTOM_)?SYSTEM\b/m;
 
 function describe(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
@@ -150,7 +150,8 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
 
   const units = [...texts.keys()].filter((f) => UNIT_HINT.test(texts.get(f)!)).sort();
   opts.onPhase?.({ phase: 'building', units: units.length });
-  const withSystem = units.filter((f) => /^[ \t]*#[ \t]*define[ \t]+TRACE_(CUSTOM_)?SYSTEM\b/m.test(texts.get(f)!));
+  const withSystem = units.filter((f) => DEFINES_SYSTEM.test(texts.get(f)!));
+  const unitSet = new Set(units);
   const visited = new Set<string>();
   const raw: RawEvent[] = [];
   const allClasses: ClassBody[] = [];
@@ -172,6 +173,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
         if (!deps.has(rel)) deps.set(rel, digestOf(rel));
         return modelOf(rel);
       },
+      definesEvents: (rel) => unitSet.has(rel),
     });
     // A header that could not be modelled is reported by modelOf as a side effect: such a unit is not kept.
     if (cacheDir !== undefined && problems.length === failedBefore) writeUnit(cacheDir, f, deps, r);
@@ -198,7 +200,6 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   };
   // Headers that wrap trace headers (define their helper macros, then #include "trace-x.h") go first, so
   // that the wrapped header is read with its helpers, as the compiler reads it.
-  const unitSet = new Set(units);
   const parents = scans.filter((s) => !unitSet.has(s.file) && s.includes?.some((i) => unitSet.has(i))).map((s) => s.file);
   for (const f of parents) runUnit(f);
   for (const f of withSystem) if (!visited.has(f)) runUnit(f);
@@ -358,6 +359,10 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
     ev.calls = callsOf(r.name, r.file, calls, pastes);
     events.push(ev);
   }
+
+  const syscalls = syscallEvents({ files: scans.flatMap((s) => (s.syscalls ? [{ file: s.file, defs: s.syscalls }] : [])), read, headerEnd });
+  events.push(...syscalls.events);
+  problems.push(...syscalls.problems);
 
   const kernel: Snapshot['kernel'] = { source: opts.label ?? path.basename(path.resolve(root)), kind: 'tree', arch: 'x86_64' };
   const release = kernelRelease(read);
