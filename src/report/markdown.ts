@@ -3,7 +3,7 @@
  * Long tables collapse into <details>, and the whole comment stays under GitHub's 65,536-character limit
  * (rows beyond a cap are counted, not dropped silently).
  */
-import { SEVERITIES, type Severity } from '../engine/finding.js';
+import { SEVERITIES, type Severity, type Summary } from '../engine/finding.js';
 import type { Reporter, ReportFinding, SideInfo } from './model.js';
 import { acceptanceNotes, bySeverity, clip, describeSide, publicLabel, showValue, summaryLine } from './common.js';
 import { scopeNote } from './scope.js';
@@ -62,9 +62,10 @@ export const renderMarkdown: Reporter = (report, opts) => {
     out.push('No findings.', '');
   } else {
     // Counted from the summary (which includes what --show does not list), by system from the listed findings.
-    out.push(...summaryTable(shown), '');
+    out.push(...summaryTable(shown, report.scope?.hiddenBySystem), '');
     const view = summaryView(shown);
-    out.push(`By rule: ${view.rules.map((r) => `${code(r.rule)} ${r.count}`).join(', ')}`, '');
+    const bySev = SEVERITIES.map((sev) => [sev, view.rules.filter((r) => r.severity === sev)] as const).filter(([, rs]) => rs.length > 0);
+    out.push(`By rule: ${bySev.map(([sev, rs]) => `${ICON[sev]} ${rs.map((r) => `${code(r.rule)} ${r.count}`).join(', ')}`).join('; ')}`, '');
   }
   let used = out.join('\n').length + 2000;
   // A lower severity gets rows only when every higher one was listed in full: never drop an error to show an info.
@@ -112,8 +113,8 @@ export const renderMarkdown: Reporter = (report, opts) => {
 };
 
 /** Severity × system counts: a totals row, then the systems with the most severe findings first. */
-function summaryTable(shown: readonly ReportFinding[]): string[] {
-  const view = summaryView(shown);
+function summaryTable(shown: readonly ReportFinding[], notListed?: Record<string, Summary>): string[] {
+  const view = summaryView(shown, notListed);
   const rows = ['| System | 🔴 error | 🟠 warning | 🔵 info |', '|---|---:|---:|---:|'];
   const total = { error: 0, warning: 0, info: 0 };
   for (const r of view.systems) for (const k of SEVERITIES) total[k] += r[k];

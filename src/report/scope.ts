@@ -10,6 +10,7 @@ import type { Snapshot } from '../model/snapshot.js';
 import { eventKey } from '../model/snapshot.js';
 import type { ReportData, ReportFinding } from './model.js';
 import { closest } from '../util/did-you-mean.js';
+import { systemOf } from './summary.js';
 
 export interface ScopeOptions {
   /** Event patterns: `sched:*`, `*:sched_switch`, `block` (a system: all its events), globs. */
@@ -29,6 +30,8 @@ export interface ScopeInfo {
   outOfScope: number;
   /** In-scope findings below --show, by severity (counted in the summary, not listed). */
   hidden: Summary;
+  /** The same, by system, so that the summary view counts what it does not list. */
+  hiddenBySystem?: Record<string, Summary>;
 }
 
 /** `block` means every event of the system block; anything with a colon is a pattern over `system:name`. */
@@ -112,12 +115,16 @@ export function applyDisplayThreshold(report: ReportData): ReportData {
   if (!show) return report;
   const bar = severityRank(show);
   const hidden: Summary = { error: 0, warning: 0, info: 0 };
+  const hiddenBySystem: Record<string, Summary> = {};
   const listed: ReportFinding[] = [];
   for (const f of report.findings) {
     if (severityRank(f.severity) >= bar) listed.push(f);
-    else if (!f.suppressed) hidden[f.severity]++;
+    else if (!f.suppressed) {
+      hidden[f.severity]++;
+      (hiddenBySystem[systemOf(f.event)] ??= { error: 0, warning: 0, info: 0 })[f.severity]++;
+    }
   }
-  return { ...report, findings: listed, scope: { ...report.scope!, hidden } };
+  return { ...report, findings: listed, scope: { ...report.scope!, hidden, hiddenBySystem } };
 }
 
 /** One line saying what the scope left out, for report headers; undefined when nothing was. */

@@ -50,7 +50,7 @@ export function renderText(report: ReportData, opts: RenderOptions): string {
 
   const shown = report.findings.filter((f) => !f.suppressed);
   if (opts.summaryOnly || shown.length >= TEXT_SUMMARY_FROM) {
-    const view = summaryView(shown);
+    const view = summaryView(shown, report.scope?.hiddenBySystem);
     lines.push(c.bold(`SUMMARY (${view.systems.length} system${view.systems.length === 1 ? '' : 's'}${view.systems.length > SUMMARY_TOP_SYSTEMS ? `, top ${SUMMARY_TOP_SYSTEMS}` : ''})`));
     lines.push(...summaryTextLines(view));
     for (const sev of SEVERITIES) {
