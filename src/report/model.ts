@@ -59,7 +59,7 @@ export interface ReportData {
    * Old and new layouts of the events findings name, by `system:name` (built for the HTML report only;
    * the JSON reporter leaves it out so that the JSON contract stays as it is).
    */
-  layouts?: Record<string, { old?: EventLayout; new?: EventLayout }>;
+  layouts?: Record<string, { old?: EventLayout; new?: EventLayout; renamedTo?: string }>;
 }
 
 export function makeReport(input: {
