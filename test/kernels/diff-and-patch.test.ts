@@ -102,6 +102,25 @@ describe.sequential('check-patch on the whole Debian 6.1 tree', () => {
     );
   });
 
+  it('the real 6.1 → 6.12 top-level Makefile (-funsigned-char) is blamed for what it changes, not for old flaws', async () => {
+    // It flips every char field's signedness, so every event is "changed" and audited: the audit findings the
+    // 6.1 tree already had (unused-tracepoint atomisp:camera_debug, unassigned-field in cdns3) are not the patch's.
+    const patch = path.join(tmp, 'makefile.patch');
+    fs.writeFileSync(patch, createTwoFilesPatch('a/Makefile', 'b/Makefile', fs.readFileSync(path.join(tree61, 'Makefile'), 'utf8'), fs.readFileSync(path.join(tree612, 'Makefile'), 'utf8')));
+    const r = await run(['check-patch', patch, '--tree', tree61, '-f', 'json', '--fail-on', 'none']);
+    const f = r.findings();
+    expect(f.map((x) => `${x.rule} ${x.severity}`)).toEqual(['field-signedness-changed warning']);
+    expect(f[0]!.events!.length).toBeGreaterThan(1500);
+    // The whole 6.1 tree is read: a CI log gets one line per step, then where the report went.
+    expect(r.stderr.split('\n').filter((l) => l.startsWith(`tpdrift: ${tree61}: `)).map((l) => l.slice(`tpdrift: ${tree61}: `.length).replace(/\d+/g, 'N'))).toEqual([
+      'listed N source files',
+      'reading files: N to read',
+      'building units: N files that define trace events',
+      'building units: N files that define trace events',
+    ].map((l, i) => (i === 1 ? expect.stringMatching(/^reading files: N to read(, N unchanged since the last run)?$/) : l)));
+    expect(r.stderr).toContain('tpdrift: writing the json report to stdout\n');
+  });
+
   it('a constant in a header trace headers include (TASK_COMM_LEN 16 → 24) is seen', async () => {
     const rel = 'include/linux/sched.h';
     const before = fs.readFileSync(path.join(tree61, rel), 'utf8');

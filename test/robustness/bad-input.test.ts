@@ -213,7 +213,7 @@ describe('bad input: exit 2, one line naming the file, nothing written', () => {
     fs.writeFileSync(patch, '--- a/include/trace/events/sched.h\n+++ b/include/trace/events/sched.h\n@@ -1,2 +1,2 @@\n-no such line\n+a line\n context\n');
     const r = await run(['check-patch', patch, '--tree', path.join(ROOT, 'test/fixtures/tree-real/linux-6.1')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`tpdrift: ${patch}: does not apply to include/trace/events/sched.h: hunk 1 (@@ -1,2 +1,2 @@) does not match\n`);
+    expect(r.stderr).toBe(`tpdrift: ${patch}: does not apply to include/trace/events/sched.h: hunk 1 (@@ -1,2 +1,2 @@) does not match at line 1 (the file has 741 lines)\n`);
   });
 
   it('--debug shows the stack of an internal error, and only then', async () => {

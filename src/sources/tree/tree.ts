@@ -40,7 +40,9 @@ export async function loadTree(root: string, opts: LoadTreeOptions = {}): Promis
 /** loadTree in this thread (./tree-worker.ts runs it in a thread of its own). */
 export async function loadTreeInProcess(root: string, opts: LoadTreeOptions = {}): Promise<Snapshot> {
   checkRoot(root);
-  return buildSnapshot(root, await scanTree(root, opts), opts);
+  const snap = buildSnapshot(root, await scanTree(root, opts), opts);
+  opts.onPhase?.({ phase: 'done', events: snap.events.length });
+  return snap;
 }
 
 function checkRoot(root: string): void {
@@ -56,9 +58,13 @@ function checkRoot(root: string): void {
 
 /** Lists and scans every source file of the tree (the pass that finds definitions, types and call sites). */
 export async function scanTree(root: string, opts: LoadTreeOptions = {}): Promise<FileScan[]> {
+  opts.onPhase?.({ phase: 'listing' });
   const files = listSourceFiles(root);
   const cacheDir = parseCacheDir(opts);
-  if (cacheDir === undefined) return scanAll(root, files, opts);
+  if (cacheDir === undefined) {
+    opts.onPhase?.({ phase: 'reading', files: files.length, cached: 0 });
+    return scanAll(root, files, opts);
+  }
   // Files whose size, times and inode are as the last run of this tree saw them keep that run's scan
   // (./scan-cache.ts); the stamps are taken before reading, so a file changed during the run is read again next time.
   let real: string;
@@ -70,6 +76,7 @@ export async function scanTree(root: string, opts: LoadTreeOptions = {}): Promis
   const started = Date.now();
   const stamps = new Map(files.map((f) => [f, stampOf(path.join(root, f))]));
   const stored = storedScans(cacheDir, real, stamps);
+  opts.onPhase?.({ phase: 'reading', files: files.length, cached: stored.size });
   // Progress counts the whole tree: stored scans are done from the start.
   const onProgress = opts.onProgress;
   const fresh = await scanAll(root, files.filter((f) => !stored.has(f)), onProgress ? { ...opts, onProgress: (done) => onProgress(stored.size + done, files.length) } : opts);
@@ -141,7 +148,10 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   env.typeMacros = new Map();
   for (const s of scans) for (const [k, v] of s.typeMacros ?? []) addTo(env.typeMacros, k, { value: v, file: s.file });
 
-  const { raw, classes, visited } = readUnits({ scans, texts, read, cacheDir: parseCacheDir(opts), problems });
+  const { raw, classes, visited } = readUnits({
+    scans, texts, read, cacheDir: parseCacheDir(opts), problems,
+    ...(opts.onPhase ? { onUnits: (units: number) => opts.onPhase!({ phase: 'building', units }) } : {}),
+  });
   collectConstants(env, { scans, visited, raw, classes, textOf: (f) => texts.get(f) ?? read(f) });
   const resolvers = new Map<string, TypeResolver>();
   const typesFor = (file: string): TypeResolver => {

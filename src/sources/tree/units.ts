@@ -23,6 +23,8 @@ export interface UnitsInput {
   cacheDir: string | undefined;
   /** Where problems go, in the order they are met. */
   problems: Problem[];
+  /** Told how many units there are, before they are read (progress). */
+  onUnits?: (count: number) => void;
 }
 
 export interface UnitsRead {
@@ -33,7 +35,7 @@ export interface UnitsRead {
   visited: Set<string>;
 }
 
-export function readUnits({ scans, texts, read, cacheDir, problems }: UnitsInput): UnitsRead {
+export function readUnits({ scans, texts, read, cacheDir, problems, onUnits }: UnitsInput): UnitsRead {
   const models = new Map<string, FileModel | null>();
   const modelOf = (rel: string): FileModel | undefined => {
     const hit = models.get(rel);
@@ -54,6 +56,7 @@ export function readUnits({ scans, texts, read, cacheDir, problems }: UnitsInput
   };
 
   const units = [...texts.keys()].filter((f) => UNIT_HINT.test(texts.get(f)!)).sort();
+  onUnits?.(units.length);
   const withSystem = units.filter((f) => DEFINES_SYSTEM.test(texts.get(f)!));
   const unitSet = new Set(units);
   const visited = new Set<string>();
