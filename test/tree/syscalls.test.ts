@@ -484,3 +484,26 @@ describe('syscall drift between two trees', () => {
     expect(sideFacets(snap('y', OPEN_C)).syscalls).toBe(true);
   });
 });
+
+describe('mangled input never throws', () => {
+  it('definitions, table and generator readers: cut or edited real text gives problems or fewer events, never an exception', async () => {
+    const { default: fc } = await import('fast-check');
+    const texts = [FORK_C, OPEN_C, GENERATOR_72, GENERATOR_612];
+    const ODD = ['(', ')', ',', '\\\n', '/*', '*/', '"', '#if X\n', '#endif\n', '{', '}', ';', 'SYSCALL_DEFINE3(', '\n'];
+    fc.assert(
+      fc.property(fc.nat({ max: texts.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.nat({ max: ODD.length - 1 })), { minLength: 1, maxLength: 4 }), fc.nat(), (which, edits, cut) => {
+        let t = texts[which]!;
+        for (const [at, k] of edits) {
+          const i = at % (t.length + 1);
+          t = t.slice(0, i) + ODD[k]! + t.slice(i);
+        }
+        t = t.slice(0, t.length - (cut % 40));
+        readSyscallDefinitions(t);
+        readSyscallTable(t);
+        const r = syscallEvents({ files: [{ file: 'x.c', defs: readSyscallDefinitions(t) }], read: tree({ ...BASE, 'kernel/trace/trace_syscalls.c': t }), headerEnd: 8 });
+        for (const e of r.events) expect(e.kind).toBe('syscall');
+      }),
+      { numRuns: 300, seed: 42 },
+    );
+  });
+});
