@@ -13,6 +13,8 @@ import { serializeSnapshot } from '../../src/model/canonical.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { TREES, treePath } from './trees.js';
 import { compareSyscallsToCapture, compareToCapture, type Comparison } from './compare.js';
+import { compareSnapshots } from '../../src/diff/compare.js';
+import { runDiff } from '../../src/engine/run.js';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 const CAPTURE = [path.join(ROOT, 'test/fixtures/tracefs-linux-6.18.44-x86_64.tar.gz'), path.join(ROOT, '../shared/data/tracefs-linux-6.18.44-x86_64.tar.gz')];
@@ -21,7 +23,7 @@ const CAPTURE = [path.join(ROOT, 'test/fixtures/tracefs-linux-6.18.44-x86_64.tar
 const EXPECT: Record<string, { events: number; tracepoints: number; syscalls: number; problems: number }> = {
   '6.12': { events: 6692, tracepoints: 12, syscalls: 716, problems: 0 },
   '6.1': { events: 5694, tracepoints: 11, syscalls: 690, problems: 0 },
-  '7.2': { events: 0, tracepoints: 0, syscalls: 0, problems: 0 },
+  '7.2': { events: 7006, tracepoints: 22, syscalls: 736, problems: 0 },
 };
 const MIN_COVERED = 1415;
 const MIN_MATCH_RATE = 0.895;
@@ -92,6 +94,32 @@ describe.sequential('real kernel trees', () => {
     console.log(JSON.stringify({ coverable: c.coverable, covered: c.covered, matched: c.matched, rate: rate.toFixed(4), mismatches: c.mismatches.length, missing: c.missing.length }));
     expect(c.covered).toBeGreaterThanOrEqual(MIN_COVERED);
     expect(rate).toBeGreaterThanOrEqual(MIN_MATCH_RATE);
+  });
+
+  it('7.2: the 7.x forms are read (raw_syscalls, rv monitors), and syscall events record user-space data', () => {
+    const s = snaps.get('7.2')!;
+    const ev = (k: string) => s.events.find((e) => `${e.system}:${e.name}` === k);
+    expect(ev('raw_syscalls:sys_enter')?.fields.map((f) => f.name)).toEqual(['id', 'args']);
+    expect(ev('raw_syscalls:sys_exit')?.fields.map((f) => f.name)).toEqual(['id', 'ret']);
+    expect(ev('rv:event_nrp')?.location?.file).toBe('kernel/trace/rv/monitors/nrp/nrp_trace.h');
+    expect(s.events.filter((e) => e.system === 'rv').length).toBe(32);
+    const openat = ev('syscalls:sys_enter_openat')!;
+    expect(openat.fields.map((f) => `${f.dynamic ? `__${f.dynamic} ` : ''}${f.type} ${f.name}@${f.offset}+${f.size}`)).toEqual([
+      'int __syscall_nr@8+4', 'int dfd@16+8', 'const char * filename@24+8', 'int flags@32+8', 'umode_t mode@40+8', '__data_loc char __filename_val@48+4',
+    ]);
+    expect(openat.print?.fmt).toBe('dfd: 0x%08lx, filename: 0x%08lx \\"%s\\", flags: %s%s, mode: 0%03o');
+  });
+
+  it('6.12 → 7.2: nothing the 7.2 side could read is reported removed; the real syscall changes are', () => {
+    const cmp = compareSnapshots(snaps.get('6.12')!, snaps.get('7.2')!);
+    expect(cmp.unread).toEqual([]);
+    const f = runDiff(cmp);
+    expect(f.filter((x) => x.event.startsWith('raw_syscalls:'))).toEqual([]);
+    const at = (rule: string, event: string) => f.filter((x) => x.rule === rule && x.event === event).map((x) => x.field ?? '');
+    // SYSCALL_DEFINE3(bpf, ...) became SYSCALL_DEFINE5 (kernel/bpf/syscall.c), and getcpu's unused argument void *.
+    expect(at('field-added', 'syscalls:sys_enter_bpf').sort()).toEqual(['size_common', 'uattr_common']);
+    expect(at('field-type-changed', 'syscalls:sys_enter_getcpu')).toEqual(['unused']);
+    expect(at('field-added', 'syscalls:sys_enter_openat')).toEqual(['__filename_val']);
   });
 
   it('6.12 predicted syscall events against the real 6.18.44 x86_64 capture', async () => {
