@@ -428,6 +428,12 @@ describe('syscall events as the 6.x generator writes them', () => {
     expect(byName(evs, 'sys_enter_getpid').print).toEqual({ fmt: '', args: [] });
   });
 
+  it('a table of another form is a problem, not a kernel without syscalls', () => {
+    const r = syscallEvents({ files: [{ file: 'fs/open.c', defs: readSyscallDefinitions(OPEN_C) }], read: tree({ ...BASE, 'arch/x86/entry/syscalls/syscall_64.tbl': '257 openat x64:sys_openat\n', 'kernel/trace/trace_syscalls.c': GENERATOR_612 }), headerEnd: 8 });
+    expect(r.events).toEqual([]);
+    expect(r.problems.map((p) => p.file)).toEqual(['arch/x86/entry/syscalls/syscall_64.tbl']);
+  });
+
   it('an unknown generator form is a problem and no syscall events, not guessed ones', () => {
     const r = events(GENERATOR_612.replace('sizeof(unsigned long), 0,', 'arg_size(meta, i), 0,'));
     expect(r.events).toEqual([]);
