@@ -87,15 +87,6 @@ export function syscallEvents(input: SyscallInput): { events: EventDef[]; proble
   const problems: Problem[] = [];
   const table = input.read(SYSCALL_TABLE);
   if (table === undefined) return { events: [], problems };
-  const gen = readSyscallGenerator(input.read);
-  if (typeof gen === 'string') {
-    problems.push({ file: GENERATOR_FILE, message: `syscall events not predicted: ${gen}` });
-    return { events: [], problems };
-  }
-  if (input.headerEnd === undefined) {
-    problems.push({ file: SYSCALL_TABLE, message: 'syscall events not predicted: the common header (struct trace_entry) is unknown' });
-    return { events: [], problems };
-  }
   const byName = new Map<string, { file: string; def: SyscallDefinition }[]>();
   for (const f of input.files) {
     for (const def of f.defs) {
@@ -107,6 +98,15 @@ export function syscallEvents(input: SyscallInput): { events: EventDef[]; proble
       if (!l) byName.set(def.name, (l = []));
       l.push({ file: f.file, def });
     }
+  }
+  const gen = readSyscallGenerator(input.read);
+  if (typeof gen === 'string') {
+    problems.push({ file: GENERATOR_FILE, message: `syscall events not predicted: ${gen}` });
+    return { events: [], problems };
+  }
+  if (input.headerEnd === undefined) {
+    problems.push({ file: SYSCALL_TABLE, message: 'syscall events not predicted: the common header (struct trace_entry) is unknown' });
+    return { events: [], problems };
   }
   const entries = readSyscallTable(table);
   if (entries.length === 0) {
