@@ -134,12 +134,35 @@ export function assignDigest(text: string): string {
 }
 
 export function parsePrint(text: string): PrintFormat | undefined {
-  const inner = unwrap(text, ['TP_printk']);
+  const inner = stringifyLeading(unwrap(text, ['TP_printk']));
   const lit = readStringLiterals(inner, 0);
   if (!lit) return undefined;
   const rest = inner.slice(lit.end).trim();
   const args = rest.startsWith(',') ? splitTopLevel(rest.slice(1)) : [];
   return { fmt: lit.text, args: args.map((a) => ws(a.replace(/__entry\s*->\s*/g, 'REC->'))) };
+}
+
+/**
+ * `__stringify(X) " text"` at the start of a format (7.x rv_retries_error) as the preprocessor leaves it:
+ * `"X" " text"`. X is whatever the unit's macros expanded it to; a constant of a header the unit does not
+ * read stays its name.
+ */
+function stringifyLeading(s: string): string {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const lit = readStringLiterals(s, i);
+    if (lit) {
+      out += s.slice(i, lit.end);
+      i = lit.end;
+      continue;
+    }
+    const m = /^\s*__stringify\s*\(([^()"]*)\)/.exec(s.slice(i));
+    if (!m) break;
+    out += ` "${ws(m[1]!).replace(/\\/g, '\\\\')}"`;
+    i += m[0].length;
+  }
+  return i === 0 ? s : out + s.slice(i);
 }
 
 /** Field macro invocations in a TP_STRUCT__entry body. */
