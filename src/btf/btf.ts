@@ -143,7 +143,14 @@ export class Btf {
     this.strStart = base ? base.strEnd : 0;
     this.own = [];
     const all = Buffer.from(strBytes.buffer, strBytes.byteOffset, strBytes.byteLength);
-    this.strAscii = all.every((b) => b < 0x80) ? all.toString('latin1') : undefined;
+    let ascii = true;
+    for (let i = 0; i < all.length; i++) {
+      if (all[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    this.strAscii = ascii ? all.toString('latin1') : undefined;
   }
 
   /** One past the last string offset this BTF (with its base) can name. */
@@ -219,8 +226,7 @@ export class Btf {
       const kind = BTF_KINDS[kindNo];
       if (kindNo === 0 || !kind) throw new InputError(this.file, `BTF type id ${id} (at offset ${rel} of the type section) has unknown kind ${kindNo}`);
       const name = this.nameAt(nameOff, id, rel);
-      const base = { id, name, at: rel };
-      let t: BtfType;
+            let t: BtfType;
       let p = at + 12;
       const name2 = (off: number) => this.nameAt(off, id, rel);
       switch (kind) {
@@ -228,24 +234,24 @@ export class Btf {
           need(16);
           const v = u32(p);
           p += 4;
-          t = { kind, ...base, size: sizeOrType, encoding: (v >>> 24) & 0x0f, bitOffset: (v >>> 16) & 0xff, bits: v & 0xff };
+          t = { kind, id, name, at: rel, size: sizeOrType, encoding: (v >>> 24) & 0x0f, bitOffset: (v >>> 16) & 0xff, bits: v & 0xff };
           break;
         }
         case 'ptr': case 'typedef': case 'volatile': case 'const': case 'restrict': case 'type_tag':
-          t = { kind, ...base, type: sizeOrType } as BtfType;
+          t = { kind, id, name, at: rel, type: sizeOrType } as BtfType;
           break;
         case 'func':
-          t = { kind, ...base, type: sizeOrType, linkage: vlen };
+          t = { kind, id, name, at: rel, type: sizeOrType, linkage: vlen };
           break;
         case 'fwd':
-          t = { kind, ...base, union: kflag };
+          t = { kind, id, name, at: rel, union: kflag };
           break;
         case 'float':
-          t = { kind, ...base, size: sizeOrType };
+          t = { kind, id, name, at: rel, size: sizeOrType };
           break;
         case 'array': {
           need(24);
-          t = { kind, ...base, type: u32(p), indexType: u32(p + 4), nelems: u32(p + 8) };
+          t = { kind, id, name, at: rel, type: u32(p), indexType: u32(p + 4), nelems: u32(p + 8) };
           p += 12;
           break;
         }
@@ -261,14 +267,14 @@ export class Btf {
               bitfieldSize: kflag ? off >>> 24 : 0,
             };
           }
-          t = { kind, ...base, size: sizeOrType, members } as BtfType;
+          t = { kind, id, name, at: rel, size: sizeOrType, members } as BtfType;
           break;
         }
         case 'enum': {
           need(12 + vlen * 8);
           const values = new Array<{ name: string; value: number }>(vlen);
           for (let i = 0; i < vlen; i++, p += 8) values[i] = { name: name2(u32(p)), value: kflag ? s32(p + 4) : u32(p + 4) };
-          t = { kind, ...base, size: sizeOrType, signed: kflag, values };
+          t = { kind, id, name, at: rel, size: sizeOrType, signed: kflag, values };
           break;
         }
         case 'enum64': {
@@ -278,19 +284,19 @@ export class Btf {
             const raw = (BigInt(u32(p + 8)) << 32n) | BigInt(u32(p + 4));
             values[i] = { name: name2(u32(p)), value: kflag ? BigInt.asIntN(64, raw) : raw };
           }
-          t = { kind, ...base, size: sizeOrType, signed: kflag, values };
+          t = { kind, id, name, at: rel, size: sizeOrType, signed: kflag, values };
           break;
         }
         case 'func_proto': {
           need(12 + vlen * 8);
           const params = new Array<BtfParam>(vlen);
           for (let i = 0; i < vlen; i++, p += 8) params[i] = { name: name2(u32(p)), type: u32(p + 4) };
-          t = { kind, ...base, type: sizeOrType, params };
+          t = { kind, id, name, at: rel, type: sizeOrType, params };
           break;
         }
         case 'var': {
           need(16);
-          t = { kind, ...base, type: sizeOrType, linkage: u32(p) };
+          t = { kind, id, name, at: rel, type: sizeOrType, linkage: u32(p) };
           p += 4;
           break;
         }
@@ -298,12 +304,12 @@ export class Btf {
           need(12 + vlen * 12);
           const vars = new Array<{ type: number; offset: number; size: number }>(vlen);
           for (let i = 0; i < vlen; i++, p += 12) vars[i] = { type: u32(p), offset: u32(p + 4), size: u32(p + 8) };
-          t = { kind, ...base, size: sizeOrType, vars };
+          t = { kind, id, name, at: rel, size: sizeOrType, vars };
           break;
         }
         case 'decl_tag': {
           need(16);
-          t = { kind, ...base, type: sizeOrType, componentIdx: s32(p) };
+          t = { kind, id, name, at: rel, type: sizeOrType, componentIdx: s32(p) };
           p += 4;
           break;
         }

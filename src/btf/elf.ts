@@ -10,7 +10,8 @@
  *   `sections` (index order, index 0 the null section), `section(name)` (first section of that name),
  *   `sectionData(sectionOrName)` (its bytes, a view into the input; empty for SHT_NOBITS; undefined when absent),
  *   `symbols()` (the `.symtab` entries, lazily, index order) and `view(section)` (a DataView over its bytes).
- * All offsets and sizes are numbers: files beyond 2^53 bytes cannot be in memory anyway.
+ * All offsets and sizes are numbers (files beyond 2^53 bytes cannot be in memory anyway); addresses and symbol
+ * values are bigints too (`addrBig`, `valueBig`), since a kernel's are above 2^53.
  */
 import { InputError } from '../errors.js';
 
@@ -31,7 +32,9 @@ export interface ElfSection {
   /** sh_type (SHT_*). */
   type: number;
   flags: number;
+  /** sh_addr as a number: exact below 2^53 (BPF objects, modules); kernel addresses need `addrBig`. */
   addr: number;
+  addrBig: bigint;
   /** sh_offset: where its bytes are in the file. */
   offset: number;
   size: number;
@@ -44,7 +47,9 @@ export interface ElfSection {
 export interface ElfSymbol {
   index: number;
   name: string;
+  /** st_value as a number: exact below 2^53; a kernel symbol's address needs `valueBig`. */
   value: number;
+  valueBig: bigint;
   size: number;
   /** STT_* (low 4 bits of st_info). */
   type: number;
@@ -116,7 +121,7 @@ export function parseElf(bytes: Uint8Array, file = '<elf>'): ElfFile {
       nameOff: dv.getUint32(at, le),
       type: dv.getUint32(at + 4, le),
       flags: u64(dv, at + 8, le, file, 'sh_flags'),
-      addr: u64(dv, at + 16, le, file, 'sh_addr'),
+      addrBig: dv.getBigUint64(at + 16, le),
       offset: u64(dv, at + 24, le, file, 'sh_offset'),
       size: u64(dv, at + 32, le, file, 'sh_size'),
       link: dv.getUint32(at + 40, le),
@@ -146,7 +151,7 @@ export function parseElf(bytes: Uint8Array, file = '<elf>'): ElfFile {
       throw new InputError(file, `ELF section ${index} name offset ${s.nameOff} (header at offset ${s.at}) is past the section name table (${strtab.size} bytes)`);
     }
     const name = index === 0 && s.nameOff >= strtab.size ? '' : cString(bytes, strtab.offset + s.nameOff, strtab.offset + strtab.size);
-    return { index, name, type: s.type, flags: s.flags, addr: s.addr, offset: s.offset, size: s.size, link: s.link, info: s.info, addralign: s.addralign, entsize: s.entsize };
+    return { index, name, type: s.type, flags: s.flags, addr: Number(s.addrBig), addrBig: s.addrBig, offset: s.offset, size: s.size, link: s.link, info: s.info, addralign: s.addralign, entsize: s.entsize };
   });
   const byName = new Map<string, ElfSection>();
   for (const s of sections) if (!byName.has(s.name)) byName.set(s.name, s);
@@ -175,7 +180,8 @@ export function parseElf(bytes: Uint8Array, file = '<elf>'): ElfFile {
       out.push({
         index: i,
         name: nameOff === 0 ? '' : cString(bytes, names.offset + nameOff, names.offset + names.size),
-        value: u64(dv, at + 8, le, file, 'st_value'),
+        value: Number(dv.getBigUint64(at + 8, le)),
+        valueBig: dv.getBigUint64(at + 8, le),
         size: u64(dv, at + 16, le, file, 'st_size'),
         type: info & 0xf,
         bind: info >> 4,

@@ -111,6 +111,7 @@ export function makeEvent(e: EventDef): EventDef {
   if (e.class !== undefined) out.class = e.class;
   if (e.proto !== undefined) out.proto = makeProto(e.proto);
   out.fields = e.fields.map(makeField);
+  if (e.fieldsUnknown) out.fieldsUnknown = true;
   if (e.common !== undefined) out.common = e.common.map(makeField);
   if (e.print !== undefined) out.print = makePrint(e.print);
   if (e.assign !== undefined && Object.keys(e.assign).length > 0) out.assign = sortedRecord(e.assign);

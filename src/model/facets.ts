@@ -24,12 +24,23 @@ export interface Facets {
   print: boolean;
   /** TRACE_SYSTEM of every event: a side without it pairs events by name alone. */
   systems: boolean;
+  /**
+   * Pointer address spaces in type names (`void __seg_gs *`, `__percpu`, `__user`): BTF from GCC builds keeps
+   * none, so a side without them compares pointer types without them.
+   */
+  addressSpaces: boolean;
+  /**
+   * The `ftrace` system's own events (function, print, ... from kernel/trace/trace_entries.h), which are no
+   * tracepoints, so BTF has no trace of them. (A tree does not extract them either; its comparisons with a
+   * capture keep reporting them as before.)
+   */
+  ftraceEvents: boolean;
 }
 
 export const FACETS: Readonly<Record<OriginKind, Facets>> = {
-  tree: { printArgsExpanded: false, proto: true, tracepoints: true, conditions: true, classes: true, syscalls: false, allConfigs: true, print: true, systems: true },
-  tracefs: { printArgsExpanded: true, proto: false, tracepoints: false, conditions: false, classes: false, syscalls: true, allConfigs: false, print: true, systems: true },
-  btf: { printArgsExpanded: false, proto: true, tracepoints: true, conditions: false, classes: true, syscalls: false, allConfigs: false, print: false, systems: false },
+  tree: { printArgsExpanded: false, proto: true, tracepoints: true, conditions: true, classes: true, syscalls: false, allConfigs: true, print: true, systems: true, addressSpaces: true, ftraceEvents: true },
+  tracefs: { printArgsExpanded: true, proto: false, tracepoints: false, conditions: false, classes: false, syscalls: true, allConfigs: false, print: true, systems: true, addressSpaces: true, ftraceEvents: true },
+  btf: { printArgsExpanded: false, proto: true, tracepoints: true, conditions: false, classes: true, syscalls: false, allConfigs: false, print: false, systems: false, addressSpaces: false, ftraceEvents: false },
 };
 
 export function facetsOf(kind: OriginKind): Facets {

@@ -72,6 +72,11 @@ export interface EventDef {
   proto?: ProtoArg[];
   /** Payload fields, in record order; the `common_*` header lives in Snapshot.header. */
   fields: Field[];
+  /**
+   * The side could not tell this event's record (a BTF where several classes share its prototype): `fields` is
+   * empty because unknown, not because the event has none, so no field is reported added or removed.
+   */
+  fieldsUnknown?: boolean;
   /** Only when this event's common fields differ from the snapshot's header (never seen in practice). */
   common?: Field[];
   print?: PrintFormat;
@@ -130,7 +135,7 @@ export interface Snapshot {
 }
 
 export function eventKey(e: Pick<EventDef, 'system' | 'name'>): string {
-  return `${e.system}:${e.name}`;
+  return e.system ? `${e.system}:${e.name}` : e.name;
 }
 
 /** Fields whose name starts with `common_` belong to the record header, not the event's payload. */
