@@ -359,25 +359,26 @@ export class Btf {
       }
     }
     // Chains that do not pass through a struct, union or prototype must end: 0 unvisited, 1 on the path, 2 done.
-    const state = new Uint8Array(count);
-    for (let id = 1; id < this.startId; id++) state[id] = 2;
+    // Indexed by own id - startId: the base's types were checked when the base was read.
+    const first = this.startId;
+    const state = new Uint8Array(this.own.length);
     for (const t of this.own) {
-      if (state[t.id] === 2) continue;
+      if (state[t.id - first] === 2) continue;
       const path: number[] = [];
       let cur: BtfType = t;
       for (;;) {
-        if (state[cur.id] === 2) break;
-        if (state[cur.id] === 1) {
+        if (cur.id < first || state[cur.id - first] === 2) break;
+        if (state[cur.id - first] === 1) {
           const loop = path.slice(path.indexOf(cur.id)).concat(cur.id);
           throw new InputError(this.file, `BTF type id ${cur.id} (at offset ${cur.at} of the type section): type id loop ${loop.join(' -> ')}`);
         }
-        state[cur.id] = 1;
+        state[cur.id - first] = 1;
         path.push(cur.id);
         const next = REF_KINDS.has(cur.kind) || cur.kind === 'array' ? (cur as { type: number }).type : 0;
         if (next === 0) break;
         cur = this.type(next);
       }
-      for (const id of path) state[id] = 2;
+      for (const id of path) state[id - first] = 2;
     }
   }
 

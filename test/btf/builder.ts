@@ -164,6 +164,10 @@ export interface SectionSpec {
   name: string;
   type?: number;
   data: Uint8Array;
+  /** sh_link / sh_info / sh_entsize (a symbol table's string table, a relocation section's target). */
+  link?: number;
+  info?: number;
+  entsize?: number;
 }
 
 /** An ELF64 relocatable file holding the given sections (plus the null section and .shstrtab). */
@@ -188,20 +192,20 @@ export function buildElf(sections: SectionSpec[], endian: Endian = 'little', mac
   }
   body.pad(8);
   const shoff = body.length;
-  const shdr = (name: number, type: number, offset: number, size: number) => {
+  const shdr = (name: number, type: number, offset: number, size: number, s?: SectionSpec) => {
     body.u32(name);
     body.u32(type);
     body.u64(0);
     body.u64(0);
     body.u64(offset);
     body.u64(size);
-    body.u32(0);
-    body.u32(0);
+    body.u32(s?.link ?? 0);
+    body.u32(s?.info ?? 0);
     body.u64(1);
-    body.u64(0);
+    body.u64(s?.entsize ?? 0);
   };
   shdr(0, 0, 0, 0);
-  sections.forEach((s, i) => shdr(nameOffsets[i + 1]!, s.type ?? 1, dataOffsets[i]!, s.data.length));
+  sections.forEach((s, i) => shdr(nameOffsets[i + 1]!, s.type ?? 1, dataOffsets[i]!, s.data.length, s));
   shdr(nameOffsets[names.length - 1]!, 3, dataOffsets[all.length - 1]!, shstrBytes.length);
   const out = body.done();
   const hdr = new Bytes(le);
@@ -221,4 +225,35 @@ export function buildElf(sections: SectionSpec[], endian: Endian = 'little', mac
   hdr.u16(names.length - 1);
   out.set(hdr.done(), 0);
   return out;
+}
+
+/** ELF64 symbol table entries (little endian) and the string table they name. */
+export function symtab(symbols: { name: string; value: number; size?: number; type: number; bind?: number; shndx: number }[]): { symtab: Uint8Array; strtab: Uint8Array } {
+  let str = '\0';
+  const b = new Bytes(true);
+  for (let i = 0; i < 24; i++) b.u8(0); // symbol 0
+  for (const s of symbols) {
+    const off = s.name ? str.length : 0;
+    if (s.name) str += `${s.name}\0`;
+    b.u32(off);
+    b.u8(((s.bind ?? 0) << 4) | s.type);
+    b.u8(0);
+    b.u16(s.shndx);
+    b.u64(s.value);
+    b.u64(s.size ?? 0);
+  }
+  return { symtab: b.done(), strtab: Buffer.from(str, 'latin1') };
+}
+
+/** ELF64 RELA entries (little endian): offset, symbol index, type, addend. */
+export function rela(entries: { offset: number; sym: number; type?: number; addend?: number }[]): Uint8Array {
+  const b = new Bytes(true);
+  for (const e of entries) {
+    b.u64(e.offset);
+    b.u32(e.type ?? 1);
+    b.u32(e.sym);
+    const a = e.addend ?? 0;
+    b.u64(a >= 0 ? a : 2 ** 64 + a);
+  }
+  return b.done();
 }

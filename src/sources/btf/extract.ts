@@ -87,6 +87,8 @@ function fieldOf(btf: Btf, name: string, typeId: number, offset: number): Field 
     out.array = resolved.nelems;
   }
   if (signed !== undefined) out.signed = signed;
+  // __field_struct and arrays of structs: the kernel records is_signed 0 for what C has no sign for.
+  else if (['struct', 'union'].includes(btf.type(btf.resolve(resolved.kind === 'array' ? resolved.type : typeId)).kind)) out.signed = false;
   return out;
 }
 
@@ -205,7 +207,12 @@ export function extractEvents(btf: Btf, where: string, opts: ExtractOptions = {}
       problems.push({ file: where, message: `tracepoint ${name}: class is one of ${candidates.map((c) => c.name).join(', ')} (same prototype); taken to be ${byPrefix.name}, the longest that prefixes its name` });
     }
     const names = argNames ?? (single ? tpArgs(btf.type(single.proto) as BtfFuncProto).map((a) => a.name) : undefined);
-    const proto: ProtoArg[] = args.map((a, i) => ({ type: btf.cType(a.type), name: names?.[i] || `arg${i}` }));
+    const proto: ProtoArg[] = args.map((a, i) => {
+      const argName = names?.[i] || `arg${i}`;
+      // A function pointer is written with its name inside, as the source writes it: `int (*fun)(unsigned int)`.
+      const type = btf.cType(a.type);
+      return { type: type.includes('(*') ? btf.cDecl(a.type, argName) : type, name: argName };
+    });
     if (!names) problems.push({ file: where, message: `tracepoint ${name}: no prototype with argument names (no __traceiter_${name} or single class), arguments named arg0..` });
 
     if (candidates.length === 0) {
@@ -214,7 +221,9 @@ export function extractEvents(btf: Btf, where: string, opts: ExtractOptions = {}
       continue;
     }
     if (single) {
-      const ev: EventDef = { system: '', name, kind: single.isEvent ? 'event' : 'tracepoint', proto, fields: single.isEvent ? layout(single).fields : [] };
+      const rec = single.isEvent ? layout(single) : { fields: [] };
+      const ev: EventDef = { system: '', name, kind: single.isEvent ? 'event' : 'tracepoint', proto, fields: rec.fields };
+      if (rec.problem) ev.fieldsUnknown = true;
       if (single.name !== name) ev.class = single.name;
       events.push(ev);
       continue;

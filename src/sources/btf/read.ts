@@ -134,7 +134,6 @@ export async function readModules(
   onProgress?: (done: number, total: number) => void,
 ): Promise<void> {
   const concurrency = 4;
-  const results = new Array<Promise<ModuleBtf | undefined>>(files.length);
   const load = async (rel: string): Promise<ModuleBtf | undefined> => {
     const full = path.join(dir, rel);
     try {
@@ -157,25 +156,13 @@ export async function readModules(
       return undefined;
     }
   };
-  let next = 0;
-  let done = 0;
-  const started: Promise<void>[] = [];
-  const worker = async () => {
-    while (next < files.length) {
-      const i = next++;
-      const p = load(files[i]!);
-      results[i] = p;
-      await p;
-      onProgress?.(++done, files.length);
-    }
-  };
-  for (let i = 0; i < concurrency; i++) started.push(worker());
-  // Consume in order while the workers run ahead.
+  // A window of `concurrency` modules in flight, consumed in file order: memory holds at most that many.
+  const pending = new Map<number, Promise<ModuleBtf | undefined>>();
   for (let i = 0; i < files.length; i++) {
-    while (results[i] === undefined) await new Promise((r) => setImmediate(r));
-    const m = await results[i]!;
-    results[i] = Promise.resolve(undefined); // let the module's BTF go
+    for (let j = i; j < Math.min(files.length, i + concurrency); j++) if (!pending.has(j)) pending.set(j, load(files[j]!));
+    const m = await pending.get(i)!;
+    pending.delete(i);
+    onProgress?.(i + 1, files.length);
     if (m) each(m);
   }
-  await Promise.all(started);
 }
