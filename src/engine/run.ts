@@ -106,15 +106,30 @@ export function runDiff(cmp: Comparison, opts: RunOptions = {}): Finding[] {
   }
   const audited = changedEvents(cmp, driftReports);
   if (audited.length > 0) {
-    findings.push(
-      ...runAudit({ snapshot: cmp.new, events: audited, all: cmp.new.events, added: cmp.added, isChange: true }, { config, rules }),
-    );
+    const after = runAudit({ snapshot: cmp.new, events: audited, all: cmp.new.events, added: cmp.added, isChange: true }, { config, rules });
+    findings.push(...introducedAuditFindings(cmp, audited, after, { config, rules }));
   }
   if (opts.uses) {
     const drift = findings.filter((f) => rules.some((r) => isDriftRule(r) && r.meta.id === f.rule)).sort(compareFindings);
     findings.push(...runConsumers({ uses: opts.uses, kernel: cmp.new, cmp, drift }, { config, rules }));
   }
   return findings.sort(compareFindings);
+}
+
+/**
+ * The audit findings a change introduces: the new side's, less those its old side already had for the same
+ * event (through renames), rule and field. A change that touches every event (a compiler flag that flips
+ * char's signedness) must not blame itself for every old flaw of the tree.
+ */
+export function introducedAuditFindings(cmp: Comparison, audited: readonly EventDef[], after: Finding[], opts: RunOptions): Finding[] {
+  const auditedKeys = new Set(audited.map(eventKey));
+  const oldEvents = cmp.pairs.filter((p) => auditedKeys.has(eventKey(p.new))).map((p) => p.old);
+  if (oldEvents.length === 0) return after;
+  const newKeyOf = new Map(cmp.pairs.map((p) => [eventKey(p.old), eventKey(p.new)]));
+  const before = runAudit({ snapshot: cmp.old, events: oldEvents, all: cmp.old.events, isChange: true }, opts);
+  const had = new Set<string>();
+  for (const f of before) for (const e of f.events ?? [f.event]) had.add(`${f.rule}\0${newKeyOf.get(e) ?? e}\0${f.field ?? ''}`);
+  return after.filter((f) => !(f.events ?? [f.event]).every((e) => had.has(`${f.rule}\0${e}\0${f.field ?? ''}`)));
 }
 
 export function runAudit(input: AuditContext, opts: RunOptions = {}): Finding[] {
@@ -125,25 +140,22 @@ export function runAudit(input: AuditContext, opts: RunOptions = {}): Finding[] 
   const authored = (events: EventDef[]): EventDef[] => events.filter((e) => e.kind !== 'syscall' && e.system !== 'ftrace');
   const ctx: AuditContext = { ...input, events: authored(input.events), all: authored(input.all) };
   if (input.added) ctx.added = authored(input.added);
-  const findings: Finding[] = [];
-  for (const rule of rules) {
-    if (!isAuditRule(rule)) continue;
-    const options = config.rules[rule.meta.id]?.options ?? {};
-    findings.push(...toFindings(rule, collect((emit) => rule.check(ctx, emit, options)), config));
-  }
-  return findings.sort(compareFindings);
+  return runEach(rules.filter(isAuditRule), config, (rule, emit, options) => rule.check(ctx, emit, options));
 }
-
 
 /** The consumer rules over a set of uses: against a comparison's new side, or one kernel alone. */
 export function runConsumers(ctx: ConsumerContext, opts: RunOptions = {}): Finding[] {
   const config = opts.config ?? EMPTY_CONFIG;
   const rules = opts.rules ?? RULES;
+  return runEach(rules.filter(isConsumerRule), config, (rule, emit, options) => rule.check(ctx, emit, options));
+}
+
+/** Runs each rule with its configured options and turns its reports into findings, sorted. */
+function runEach<R extends Rule>(rules: readonly R[], config: EngineConfig, check: (rule: R, emit: (r: Report) => void, options: Record<string, unknown>) => void): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) {
-    if (!isConsumerRule(rule)) continue;
     const options = config.rules[rule.meta.id]?.options ?? {};
-    findings.push(...toFindings(rule, collect((emit) => rule.check(ctx, emit, options)), config));
+    findings.push(...toFindings(rule, collect((emit) => check(rule, emit, options)), config));
   }
   return findings.sort(compareFindings);
 }

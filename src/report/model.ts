@@ -1,15 +1,11 @@
 /** What every reporter renders: the JSON contract of DESIGN.md, built once. */
-import type { Problem, SourceKind } from '../model/snapshot.js';
+import type { Problem } from '../model/snapshot.js';
+import type { SideInfo } from '../model/side.js';
 import { TOOL_VERSION } from '../version.js';
 import { type Finding, type Summary, summarize } from '../engine/finding.js';
+import type { ScopeInfo } from './scope.js';
 
-export interface SideInfo {
-  label: string;
-  kind: SourceKind;
-  events: number;
-  release?: string;
-  arch?: string;
-}
+export type { SideInfo } from '../model/side.js';
 
 /** Why a finding is suppressed: it is in the baseline, or a reviewed entry of a suppressions file accepts it. */
 export interface Acceptance {
@@ -57,6 +53,8 @@ export interface ReportData {
   problems?: (Problem & { side: 'old' | 'new' })[];
   baseline?: BaselineInfo;
   suppressionsFile?: SuppressionsInfo;
+  /** What --events/--path/--show left out (only present when one was given). */
+  scope?: ScopeInfo;
   /**
    * Old and new layouts of the events findings name, by `system:name` (built for the HTML report only;
    * the JSON reporter leaves it out so that the JSON contract stays as it is).
@@ -81,6 +79,8 @@ export function makeReport(input: {
 
 export interface RenderOptions {
   color: boolean;
+  /** The summary view alone (counts by system × severity and by rule), without the list of findings. */
+  summaryOnly?: boolean;
   /** Where a reporter says something about its output (e.g. SARIF cut to GitHub's limits): stderr. */
   warn?: (message: string) => void;
 }

@@ -1,21 +1,22 @@
 /** `tpdrift check-patch`: patches applied in memory to a tree, before and after compared, what they add audited. */
 import fs from 'node:fs';
 import { InputError, UsageError } from '../../errors.js';
-import { readPatchText } from '../../patch/read.js';
-import { checkPatch } from '../../patch/check.js';
-import { makeReport } from '../../report/model.js';
+import { checkPatch } from '../../api/run.js';
 import { detectKind } from '../../sources/registry.js';
 import type { Io } from '../context.js';
 import type { ReportArgs } from '../options.js';
 import { emitReport, progress } from '../output.js';
 import { reportConfig } from '../report-config.js';
+import { STDIN_ARG } from '../stdin-arg.js';
+
+const isStdin = (arg: string): boolean => arg === '-' || arg === STDIN_ARG;
 
 function readPatchArg(arg: string): string {
   try {
-    return fs.readFileSync(arg === '-' ? 0 : arg, 'utf8');
+    return fs.readFileSync(isStdin(arg) ? 0 : arg, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(arg === '-' ? '(stdin)' : arg, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a patch' : (e as Error).message);
+    throw new InputError(isStdin(arg) ? '(stdin)' : arg, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a patch' : (e as Error).message);
   }
 }
 
@@ -23,13 +24,12 @@ export async function run(a: ReportArgs & { patch: string[]; tree: string }, io:
   const config = reportConfig(a, io);
   if (a.kind && a.kind !== 'tree') throw new UsageError('check-patch works on a kernel source tree (--kind tree)');
   if (detectKind(a.tree) !== 'tree') throw new InputError(a.tree, 'not a kernel source tree (check-patch needs one: --tree DIR)');
-  const patches = a.patch.flatMap((p) => readPatchText(readPatchArg(p), p === '-' ? '(stdin)' : p));
+  if (a.patch.length === 0) throw new UsageError('check-patch: name at least one patch file (or - for stdin)');
+  const patches = a.patch.map((p) => ({ text: readPatchArg(p), label: isStdin(p) ? '(stdin)' : p }));
   const onProgress = progress(io, a.tree);
   const check = await checkPatch(a.tree, patches, { config, ...(onProgress ? { onProgress } : {}) });
   if (check.touchesNoDefinition) {
     io.stderr(`tpdrift: the patch touches no trace event definition (${check.touched.length} file(s) changed)\n`);
   }
-  const label = `${a.tree} + ${a.patch.join(' ')}`;
-  const problems = (check.after.problems ?? []).filter((p) => check.touched.includes(p.file)).map((p) => ({ ...p, side: 'new' as const }));
-  return emitReport(makeReport({ new: { label, kind: 'tree', events: check.after.events.length }, findings: check.findings, problems }), a, io);
+  return emitReport(check.report, a, io);
 }

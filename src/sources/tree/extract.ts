@@ -11,6 +11,7 @@ import { CTextError, matchingBracket, readStringLiterals, scanTopLevel, splitTop
 import { type BranchRef, type FileModel, branchesAt, lineAt } from './filemodel.js';
 import { ExpansionLimit, type MacroDef, expandMacros } from './macros.js';
 import { FIELD_MACROS, type FieldSpec } from './layout.js';
+import { CUSTOM_SYSTEM_MACRO, FORMS, type Form, IGNORED_FORMS, MACHINERY_NAMES, SYSTEM_MACRO } from './forms.js';
 
 export interface RawProblem {
   file: string;
@@ -63,59 +64,8 @@ interface LiveDef extends MacroDef {
   cond: string[];
 }
 
-/** Names that are the tracing machinery's own: never expanded as local macros. */
-const RESERVED = new Set([
-  'TRACE_SYSTEM', 'TRACE_SYSTEM_VAR', 'TRACE_INCLUDE_FILE', 'TRACE_INCLUDE_PATH', 'TRACE_CUSTOM_SYSTEM',
-  'TP_PROTO', 'TP_ARGS', 'TP_STRUCT__entry', 'TP_fast_assign', 'TP_printk', 'TP_CONDITION', 'TP_perf_assign',
-  'TRACE_EVENT', 'TRACE_EVENT_CONDITION', 'TRACE_EVENT_FN', 'TRACE_EVENT_FN_COND', 'DECLARE_EVENT_CLASS',
-  'DEFINE_EVENT', 'DEFINE_EVENT_PRINT', 'DEFINE_EVENT_CONDITION', 'DEFINE_EVENT_FN', 'DEFINE_EVENT_NOP',
-  'TRACE_EVENT_NOP', 'DECLARE_TRACE', 'DECLARE_TRACE_CONDITION', 'DECLARE_TRACE_WRITABLE', 'DECLARE_TRACE_EVENT',
-  'DECLARE_TRACE_EVENT_CONDITION', 'DEFINE_EVENT_WRITABLE', 'DECLARE_EVENT_CLASS_WRITABLE',
-  'TRACE_EVENT_FLAGS', 'TRACE_EVENT_PERF_PERM', 'TRACE_CUSTOM_EVENT', 'DECLARE_CUSTOM_EVENT_CLASS',
-  'DEFINE_CUSTOM_EVENT', 'TRACE_DEFINE_ENUM', 'TRACE_DEFINE_SIZEOF', ...FIELD_MACROS,
-]);
-
-/** Forms that define nothing a snapshot records (attributes, enum exports, declarations). */
-const IGNORED_FORMS = new Set([
-  'TRACE_EVENT_FLAGS', 'TRACE_EVENT_PERF_PERM', 'TRACE_DEFINE_ENUM', 'TRACE_DEFINE_SIZEOF', 'DECLARE_TRACEPOINT',
-  'DEFINE_EVENT_NOP', 'TRACE_EVENT_NOP', 'DECLARE_EVENT_CLASS_NOP', 'DECLARE_EVENT_NOP',
-  'EXPORT_TRACEPOINT_SYMBOL', 'EXPORT_TRACEPOINT_SYMBOL_GPL',
-]);
-
-/** Argument positions of each definition form. */
-interface Form {
-  kind: 'event' | 'class' | 'define' | 'tracepoint';
-  /** index of name; for 'define': template at 0, name at 1. */
-  proto: number;
-  struct?: number;
-  assign?: number;
-  print?: number;
-  min: number;
-}
-const FORMS: Record<string, Form> = {
-  TRACE_EVENT: { kind: 'event', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
-  TRACE_EVENT_CONDITION: { kind: 'event', proto: 1, struct: 4, assign: 5, print: 6, min: 7 },
-  TRACE_EVENT_FN: { kind: 'event', proto: 1, struct: 3, assign: 4, print: 5, min: 8 },
-  TRACE_EVENT_FN_COND: { kind: 'event', proto: 1, struct: 4, assign: 5, print: 6, min: 9 },
-  TRACE_CUSTOM_EVENT: { kind: 'event', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
-  DECLARE_EVENT_CLASS: { kind: 'class', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
-  DECLARE_CUSTOM_EVENT_CLASS: { kind: 'class', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
-  DECLARE_EVENT_CLASS_WRITABLE: { kind: 'class', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
-  DEFINE_EVENT: { kind: 'define', proto: 2, min: 4 },
-  DEFINE_CUSTOM_EVENT: { kind: 'define', proto: 2, min: 4 },
-  DEFINE_EVENT_FN: { kind: 'define', proto: 2, min: 6 },
-  DEFINE_EVENT_CONDITION: { kind: 'define', proto: 2, min: 5 },
-  DEFINE_EVENT_WRITABLE: { kind: 'define', proto: 2, min: 5 },
-  DEFINE_EVENT_PRINT: { kind: 'define', proto: 2, print: 4, min: 5 },
-  DECLARE_TRACE: { kind: 'tracepoint', proto: 1, min: 3 },
-  DECLARE_TRACE_CONDITION: { kind: 'tracepoint', proto: 1, min: 4 },
-  DECLARE_TRACE_WRITABLE: { kind: 'tracepoint', proto: 1, min: 4 },
-  // 6.14+: a bare tracepoint that also gets a tracefs interface is still declared this way.
-  DECLARE_TRACE_EVENT: { kind: 'tracepoint', proto: 1, min: 3 },
-  DECLARE_TRACE_EVENT_CONDITION: { kind: 'tracepoint', proto: 1, min: 4 },
-};
-
-export const KNOWN_FORMS = new Set([...Object.keys(FORMS), ...IGNORED_FORMS]);
+/** Names never expanded as local macros: the machinery's (./forms.ts) and the field macros. */
+const RESERVED: ReadonlySet<string> = new Set([...MACHINERY_NAMES, ...FIELD_MACROS]);
 
 /** Top-level names that look like trace definitions; unknown ones are reported, not dropped. */
 const TRACE_LIKE = /(^|_)(TRACE|EVENT|TRACEPOINT)(_|$)/;
@@ -283,6 +233,12 @@ export function parseFieldList(text: string, firstLine: number): { fields: Field
 export interface TreeAccess {
   /** Reads a file of the tree (relative path) or returns undefined. */
   model(rel: string): FileModel | undefined;
+  /**
+   * Whether a file of the tree defines events. `#include <x/y.h>` is followed to `<dir>/x/y.h` beside the
+   * including file when that file defines events: kbuild's `ccflags-y += -I $(src)` (kernel/trace/rv/rv_trace.h
+   * includes `<monitors/nrp/nrp_trace.h>` so).
+   */
+  definesEvents?(rel: string): boolean;
 }
 
 /**
@@ -322,8 +278,8 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
 
   const applyDirective = (model: FileModel, d: FileModel['directives'][number], prefix: string[]): void => {
     if (d.kind === 'define') {
-      if (d.name === 'TRACE_SYSTEM') system = d.body.replace(/^"|"$/g, '');
-      if (d.name === 'TRACE_CUSTOM_SYSTEM') customSystem = d.body.replace(/^"|"$/g, '');
+      if (d.name === SYSTEM_MACRO) system = d.body.replace(/^"|"$/g, '');
+      if (d.name === CUSTOM_SYSTEM_MACRO) customSystem = d.body.replace(/^"|"$/g, '');
       const branches = branchesAt(model, d.pos);
       const path = branches.map((b) => ({ id: b.id, index: b.index, file: model.file }));
       const def: LiveDef = { name: d.name, body: d.body, path: path.map((p) => ({ id: hashId(p.file, p.id), index: p.index })), cond: condOf(model, d.pos, prefix) };
@@ -334,9 +290,10 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
       live.set(d.name, [...keep, def]);
     } else if (d.kind === 'undef') {
       live.delete(d.name);
-    } else if (d.kind === 'include' && (d.relative || d.path.startsWith('trace/misc/'))) {
-      // Relative includes, and the print helpers of include/trace/misc/ that trace headers pull in.
-      const rel = d.relative ? path.posix.normalize(path.posix.join(path.posix.dirname(model.file), d.path)) : `include/${d.path}`;
+    } else if (d.kind === 'include' && (d.relative || d.path.startsWith('trace/misc/') || tree.definesEvents?.(besideFile(model.file, d.path)))) {
+      // Relative includes, the print helpers of include/trace/misc/ that trace headers pull in, and
+      // definitions beside the file reached through `-I $(src)`.
+      const rel = d.relative || !d.path.startsWith('trace/misc/') ? besideFile(model.file, d.path) : `include/${d.path}`;
       if (rel.startsWith('..') || stack.includes(rel)) return;
       const inc = tree.model(rel);
       if (!inc) return;
@@ -348,6 +305,17 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
     const p: RawProblem = { file, message };
     if (line !== undefined) p.line = line;
     res.problems.push(p);
+  };
+  /**
+   * Definitions read with no TRACE_SYSTEM in force, by file: a snippet meant to be included from a header
+   * that defines one (rv's monitors/*_trace.h), read alone because no such header included it. One problem
+   * per file, naming its events, rather than one per event: the unit is what could not be read.
+   */
+  const orphans = new Map<string, { line: number; names: string[] }>();
+  const orphan = (file: string, line: number, evName: string): void => {
+    const o = orphans.get(file);
+    if (o) o.names.push(evName);
+    else orphans.set(file, { line, names: [evName] });
   };
 
   const handleForm = (
@@ -378,11 +346,11 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
       }
       throw e;
     }
-    if (args.length < form.min) {
-      problem(file, line, `${name} with ${args.length} arguments (expected ${form.min})`);
+    if (args.length < form.arity) {
+      problem(file, line, `${name} with ${args.length} arguments (expected ${form.arity})`);
       return;
     }
-    const sys = name.includes('CUSTOM') ? (customSystem ?? 'custom') : system;
+    const sys = form.custom ? (customSystem ?? 'custom') : system;
     const arch = archCondition(file);
     const allCond = arch && !cond.includes(arch) ? [arch, ...cond] : cond;
     const condition = allCond.length ? allCond.join(' && ') : undefined;
@@ -390,10 +358,10 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
     const ident = (s: string): string | undefined => (/^\w+$/.test(s.trim()) ? s.trim() : undefined);
     try {
       if (form.kind === 'define') {
-        const template = ident(args[0]!);
-        const evName = ident(args[1]!);
-        if (!template || !evName) return problem(file, line, `${name}: cannot read names '${ws(args[0]!)}', '${ws(args[1]!)}'`);
-        if (!sys) return problem(file, line, `${name}(${evName}): no TRACE_SYSTEM defined before it`);
+        const template = ident(args[form.template!]!);
+        const evName = ident(args[form.name]!);
+        if (!template || !evName) return problem(file, line, `${name}: cannot read names '${ws(args[form.template!]!)}', '${ws(args[form.name]!)}'`);
+        if (!sys) return orphan(file, line, evName);
         const ev: RawEvent = { system: sys, name: evName, kind: 'event', file, line, className: template, unit, proto: parseProto(args[form.proto]!) };
         if (condition) ev.condition = condition;
         if (form.print !== undefined) {
@@ -404,10 +372,10 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
         res.events.push(ev);
         return;
       }
-      const evName = ident(args[0]!);
-      if (!evName) return problem(file, line, `${name}: cannot read name '${ws(args[0]!)}'`);
+      const evName = ident(args[form.name]!);
+      if (!evName) return problem(file, line, `${name}: cannot read name '${ws(args[form.name]!)}'`);
       if (form.kind === 'tracepoint') {
-        if (!sys) return problem(file, line, `${name}(${evName}): no TRACE_SYSTEM defined before it`);
+        if (!sys) return orphan(file, line, evName);
         const ev: RawEvent = { system: sys, name: evName, kind: 'tracepoint', file, line, unit, proto: parseProto(args[form.proto]!) };
         if (condition) ev.condition = condition;
         res.events.push(ev);
@@ -418,7 +386,7 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
       unit.set(evName, body);
       res.classes.push(body);
       if (form.kind === 'class') return;
-      if (!sys) return problem(file, line, `${name}(${evName}): no TRACE_SYSTEM defined before it`);
+      if (!sys) return orphan(file, line, evName);
       const ev: RawEvent = { system: sys, name: evName, kind: 'event', file, line, body, unit };
       if (condition) ev.condition = condition;
       res.events.push(ev);
@@ -555,7 +523,16 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
 
   const topModel = tree.model(top);
   if (topModel) runFile(topModel, []);
+  for (const [file, o] of orphans) {
+    const names = o.names.length > 4 ? `${o.names.slice(0, 4).join(', ')}, … (${o.names.length})` : o.names.join(', ');
+    problem(file, o.line, `${o.names.length} definition(s) with no TRACE_SYSTEM (${names}): a snippet for a header that defines TRACE_SYSTEM and includes it, and none here does`);
+  }
   return res;
+}
+
+/** `inc` as a path beside `file` (normalized, tree-relative). */
+function besideFile(file: string, inc: string): string {
+  return path.posix.normalize(path.posix.join(path.posix.dirname(file), inc));
 }
 
 function hashId(file: string, id: number): number {

@@ -1,0 +1,122 @@
+/**
+ * The library's flows, the ones the command line runs: load sources, compare, run the rules, build the report.
+ * Each returns data (a ReportData as in DESIGN.md's JSON contract, plus the sides it read); rendering and
+ * writing are separate (./render.ts), so a program can do either.
+ */
+import { compareSnapshots } from '../diff/compare.js';
+import type { EngineConfig } from '../engine/config.js';
+import { runAudit, runDiff } from '../engine/run.js';
+import type { Use } from '../consumers/model.js';
+import { type HistoryData, buildHistory } from '../history/build.js';
+import { describeSource } from '../model/side.js';
+import type { Snapshot, SourceKind } from '../model/snapshot.js';
+import { type ReportData, makeReport } from '../report/model.js';
+import { type LoadedSource, loadSource } from '../sources/registry.js';
+import { type PatchCheck, checkPatch as checkPatchSeries } from '../patch/check.js';
+import { readPatchText } from '../patch/read.js';
+
+/** A side: an argument to load (path of a tree, capture, snapshot, …), or a source already loaded. */
+export type SideInput = string | LoadedSource;
+
+export interface LoadingOptions {
+  /** Force the kind of every argument (else detected). */
+  kind?: SourceKind;
+  /** Progress of a tree read, per argument: (label, done, total). */
+  onProgress?: (label: string, done: number, total: number) => void;
+}
+
+export interface RuleOptions {
+  /** Severities, rule options and per-event overrides (a config file's `rules`/`overrides`). */
+  config?: EngineConfig;
+}
+
+/** A report with the sources it came from (the HTML reporter draws their layouts). */
+export interface Outcome {
+  report: ReportData;
+  old?: LoadedSource;
+  new: LoadedSource;
+}
+
+export async function load(input: SideInput, opts: LoadingOptions = {}): Promise<LoadedSource> {
+  if (typeof input !== 'string') return input;
+  const { onProgress } = opts;
+  return loadSource(input, {
+    ...(opts.kind ? { kind: opts.kind } : {}),
+    ...(onProgress ? { onProgress: (done: number, total: number) => onProgress(input, done, total) } : {}),
+  });
+}
+
+function sideProblems(s: Snapshot, side: 'old' | 'new') {
+  return (s.problems ?? []).map((p) => ({ ...p, side }));
+}
+
+/** `tpdrift diff`: two kernels compared field by field, with the drift, audit and (given uses) consumer rules. */
+export async function diff(
+  oldInput: SideInput,
+  newInput: SideInput,
+  opts: LoadingOptions & RuleOptions & { uses?: readonly Use[] } = {},
+): Promise<Outcome> {
+  const oldSide = await load(oldInput, opts);
+  const newSide = await load(newInput, opts);
+  const findings = runDiff(compareSnapshots(oldSide.snapshot, newSide.snapshot), {
+    ...(opts.config ? { config: opts.config } : {}),
+    ...(opts.uses ? { uses: opts.uses } : {}),
+  });
+  const report = makeReport({
+    old: describeSource(oldSide.label, oldSide.kind, oldSide.snapshot),
+    new: describeSource(newSide.label, newSide.kind, newSide.snapshot),
+    findings,
+    problems: [...sideProblems(oldSide.snapshot, 'old'), ...sideProblems(newSide.snapshot, 'new')],
+  });
+  return { report, old: oldSide, new: newSide };
+}
+
+/** `tpdrift lint`: the audit rules over every tracepoint of one source. */
+export async function lint(input: SideInput, opts: LoadingOptions & RuleOptions = {}): Promise<Outcome> {
+  const src = await load(input, opts);
+  const events = src.snapshot.events;
+  const findings = runAudit({ snapshot: src.snapshot, events, all: events, isChange: false }, opts.config ? { config: opts.config } : {});
+  const report = makeReport({ new: describeSource(src.label, src.kind, src.snapshot), findings, problems: sideProblems(src.snapshot, 'new') });
+  return { report, new: src };
+}
+
+/** `tpdrift history`: the same events across several kernels, oldest first. */
+export async function history(inputs: readonly SideInput[], opts: LoadingOptions & { events?: string[] } = {}): Promise<HistoryData> {
+  const sides = [];
+  for (const input of inputs) {
+    const src = await load(input, opts);
+    sides.push({ info: describeSource(src.label, src.kind, src.snapshot), snapshot: src.snapshot });
+  }
+  return buildHistory(sides, opts.events ? { events: opts.events } : {});
+}
+
+/** A patch for checkPatch: its text (a unified diff, or a `git format-patch` mail or series) and how to name it. */
+export interface PatchInput {
+  text: string;
+  label: string;
+}
+
+/** A pre-merge check's outcome: the report, and the tree before and after the series. */
+export interface PatchOutcome extends PatchCheck {
+  report: ReportData;
+}
+
+/**
+ * `tpdrift check-patch`: the series applied in memory to the tree (never written), before and after compared,
+ * what it adds audited, every finding pointed at the patched lines.
+ */
+export async function checkPatch(
+  tree: string,
+  patches: readonly PatchInput[],
+  opts: RuleOptions & { onProgress?: (done: number, total: number) => void } = {},
+): Promise<PatchOutcome> {
+  const series = patches.flatMap((p) => readPatchText(p.text, p.label));
+  const check = await checkPatchSeries(tree, series, {
+    ...(opts.config ? { config: opts.config } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  const label = `${tree} + ${patches.map((p) => p.label).join(' ')}`;
+  const problems = sideProblems(check.after, 'new').filter((p) => check.touched.includes(p.file));
+  const report = makeReport({ new: describeSource(label, 'tree', check.after), findings: check.findings, problems });
+  return { ...check, report };
+}
