@@ -195,7 +195,7 @@ export class Btf {
     if (header.typeOff % 4 !== 0) fail(`BTF type section offset ${header.typeOff} is not 4-byte aligned`);
     const strBytes = bytes.subarray(strStart, strStart + header.strLen);
     const base = opts.base;
-    if (!base && (header.strLen === 0 || strBytes[0] !== 0)) fail(`BTF string section (offset ${strStart}) does not start with an empty string`);
+    if (!base && (header.strLen === 0 || strBytes[0] !== 0)) fail(`BTF string section (offset ${strStart}) does not start with an empty string: split BTF (a module's .BTF) is read over its vmlinux base, e.g. from the kernel package directory`);
     if (header.strLen > 0 && strBytes[header.strLen - 1] !== 0) fail(`BTF string section (offset ${strStart}, ${header.strLen} bytes) does not end with a NUL`);
     const btf = new Btf(file, header, le ? 'little' : 'big', base, strBytes);
     btf.readTypes(dv, typeStart, header.typeLen, le);
