@@ -48,8 +48,15 @@ export function facetsOf(kind: OriginKind): Facets {
 }
 
 /** What one side tells: its origin's facets. (A side read from several origins would combine them here.) */
+/** What an origin merged into a side (`kernel.also`) adds to it: BTF gives a capture its prototypes and classes. */
+const MERGED: Readonly<Record<OriginKind, readonly (keyof Facets)[]>> = { tree: [], tracefs: [], btf: ['proto', 'classes'] };
+
 export function sideFacets(s: Snapshot): Facets {
-  const f = facetsOf(s.kernel.kind);
+  let f = facetsOf(s.kernel.kind);
+  for (const k of s.kernel.also ?? []) {
+    f = { ...f };
+    for (const facet of MERGED[k]) f[facet] = true;
+  }
   // A tree's syscall events are predicted from its x86_64 syscall table and its trace_syscalls.c: a tree
   // that has none (a partial tree, a generator of unknown form, a snapshot made before they were predicted)
   // cannot tell them, and must not make the other side's look added or removed.

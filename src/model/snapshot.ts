@@ -106,6 +106,11 @@ export interface KernelInfo {
   /** Where the data came from: a path, an archive, a package name. */
   source: string;
   kind: OriginKind;
+  /**
+   * Origins merged into this side beside `kind` (a capture read with the BTF of the same kernel: `['btf']`), whose
+   * facets it adds (src/model/facets.ts).
+   */
+  also?: OriginKind[];
 }
 
 export interface Header {
