@@ -13,7 +13,7 @@ const TAR_NAME = /\.(tar(\.[a-z0-9]+)?|tgz|txz)$/i;
 
 export const btfSource: SourceReader = {
   kind: 'btf',
-  looksLike: { file: 'BTF (raw, ELF with .BTF, vmlinuz)', dir: 'kernel package (no boot/ with lib/modules/)' },
+  looksLike: { file: 'BTF (raw, ELF with .BTF, vmlinuz)', dir: 'unpacked kernel package (no boot/ and lib/modules/)' },
   detect(p) {
     if (p.stat.isDirectory()) return p.isDir('boot') && (p.isDir('lib/modules') || p.isDir('usr/lib/modules'));
     const head = p.head();
