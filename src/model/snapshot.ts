@@ -140,7 +140,7 @@ export interface Snapshot {
 }
 
 export function eventKey(e: Pick<EventDef, 'system' | 'name'>): string {
-  return e.system ? `${e.system}:${e.name}` : e.name;
+  return `${e.system}:${e.name}`;
 }
 
 /** Fields whose name starts with `common_` belong to the record header, not the event's payload. */
