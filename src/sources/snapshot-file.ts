@@ -130,6 +130,7 @@ export function validateSnapshot(data: unknown, file: string): Snapshot {
     if (e.common !== undefined) checkFields(e.common, () => `${where()}.common`);
     optional(e, 'id', isNat, where, 'a non-negative integer');
     optional(e, 'class', isString, where, 'a string');
+    optional(e, 'fieldsUnknown', (v) => v === true, where, 'true');
     optional(e, 'assignDigest', isString, where, 'a string');
     optional(e, 'condition', isString, where, 'a string');
     optional(e, 'proto', isProto, where, 'a list of {type, name}');
