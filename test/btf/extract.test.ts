@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseBtf } from '../../src/btf/btf.js';
-import { commonFields, extractEvents } from '../../src/sources/btf/extract.js';
+import { classesFromGroups, commonFields, extractEvents } from '../../src/sources/btf/extract.js';
 import { BtfBuilder } from './builder.js';
 import { sampleBtf, sampleKernel } from './kernel-sample.js';
 
@@ -127,5 +127,28 @@ describe('extractEvents', () => {
     const out = extractEvents(parseBtf(b.build()), 'odd.btf');
     expect(out.problems.map((p) => p.message)).toEqual(["struct trace_event_raw_odd does not start with 'struct trace_entry ent'"]);
     expect(out.events[0]).toMatchObject({ name: 'odd', fields: [], fieldsUnknown: true });
+  });
+});
+
+describe('classesFromGroups (a vmlinux\'s __bpf_raw_tp_map: tracepoints that share a bpf_func share a class)', () => {
+  const cands = (m: Record<string, string[]>) => new Map(Object.entries(m).map(([k, v]) => [k, v.map((name) => ({ name }))]));
+  it('a group left with one class takes it, and that class is no other group\'s', () => {
+    const c = cands({
+      block_rq_requeue: ['block_rq_requeue'],
+      block_rq_issue: ['block_rq', 'block_rq_requeue'],
+      block_io_start: ['block_rq', 'block_rq_requeue'],
+    });
+    expect(classesFromGroups([['block_rq_requeue'], ['block_io_start', 'block_rq_issue']], c)).toEqual(
+      new Map([['block_rq_requeue', 'block_rq_requeue'], ['block_io_start', 'block_rq'], ['block_rq_issue', 'block_rq']]),
+    );
+  });
+  it('gives nothing where two groups could each be either class', () => {
+    const c = cands({ a: ['x', 'y'], b: ['x', 'y'] });
+    expect(classesFromGroups([['a'], ['b']], c)).toEqual(new Map());
+  });
+  it('settles block_io_start in the sample kernel through extractEvents', () => {
+    const r = extractEvents(parseBtf(sampleBtf()), 'vmlinux', { sameClass: [['block_rq_requeue'], ['block_io_start', 'block_rq_issue']] });
+    expect(r.events.find((e) => e.name === 'block_io_start')).toMatchObject({ class: 'block_rq', fields: [{ name: 'dev' }, { name: 'sector' }] });
+    expect(r.problems.map((p) => p.message)).toEqual([]);
   });
 });

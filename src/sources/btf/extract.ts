@@ -106,6 +106,12 @@ export function commonFields(btf: Btf): Field[] | undefined {
 export interface ExtractOptions {
   /** Tracepoint → class from evidence outside BTF (a module's relocations of __bpf_raw_tp_map). */
   classOf?: ReadonlyMap<string, string>;
+  /**
+   * Groups of tracepoints known to share one class, without its name (a vmlinux's __bpf_raw_tp_map entries with
+   * the same bpf_func address): a group's class is the one candidate left to all its members once the classes
+   * of the other groups are taken.
+   */
+  sameClass?: readonly (readonly string[])[];
   /** Resolve a class shared by several prototypes by the longest class name prefixing the event's (default on). */
   resolveByPrefix?: boolean;
 }
@@ -160,6 +166,30 @@ export function extractEvents(btf: Btf, where: string, opts: ExtractOptions = {}
     return f;
   };
 
+  // Each tracepoint's candidate classes: by the named prototype where the kernel has one per tracepoint
+  // (__probestub_, 6.4+), else by the argument types (the btf_trace_ typedef's prototype has no names, so it is
+  // never the class's). A DEFINE_EVENT may name its arguments differently from its class (cpu_frequency of class
+  // cpu), or spell them through other typedefs (`long long` for the class's `time64_t`): then the types decide.
+  const candidatesOf = new Map<string, ClassInfo[]>();
+  const byName = (a: ClassInfo, b: ClassInfo) => (a.name < b.name ? -1 : 1);
+  for (const [name, td] of tps) {
+    const tdProto = protoOf(btf, td);
+    if (!tdProto) continue;
+    const args = tpArgs(tdProto);
+    const stub = probeStub.get(name);
+    const stubProto = stub ? protoOf(btf, stub) : undefined;
+    let candidates = stubProto ? (byProto.get(stubProto.id) ?? []) : [];
+    if (candidates.length === 0) candidates = [...classes.values()].filter((c) => sameTypes(tpArgs(btf.type(c.proto) as BtfFuncProto), args)).sort(byName);
+    if (candidates.length === 0) {
+      const resolved = args.map((a) => ({ type: btf.resolve(a.type) }));
+      candidates = [...classes.values()].filter((c) => sameTypes(tpArgs(btf.type(c.proto) as BtfFuncProto).map((a) => ({ type: btf.resolve(a.type) })), resolved)).sort(byName);
+    }
+    if (candidates.length > 1 && classes.has(name) && candidates.some((c) => c.name === name)) candidates = [classes.get(name)!];
+    candidatesOf.set(name, candidates);
+  }
+  const classOf = new Map(opts.classOf ?? []);
+  if (opts.sameClass) for (const [tp, cls] of classesFromGroups(opts.sameClass, candidatesOf)) if (!classOf.has(tp)) classOf.set(tp, cls);
+
   const events: EventDef[] = [];
   for (const name of [...tps.keys()].sort()) {
     const td = tps.get(name)!;
@@ -169,25 +199,9 @@ export function extractEvents(btf: Btf, where: string, opts: ExtractOptions = {}
       continue;
     }
     const args = tpArgs(tdProto);
-    // Candidates: by the named prototype where the kernel has one per tracepoint (__probestub_, 6.4+), else by
-    // the argument types (the btf_trace_ typedef's prototype has no names, so it is never the class's).
     const stub = probeStub.get(name);
-    const stubProto = stub ? protoOf(btf, stub) : undefined;
-    // A DEFINE_EVENT may name its arguments differently from its class (cpu_frequency of class cpu): then only
-    // the types match.
-    let candidates = stubProto ? (byProto.get(stubProto.id) ?? []) : [];
-    if (candidates.length === 0) {
-      candidates = [...classes.values()].filter((c) => sameTypes(tpArgs(btf.type(c.proto) as BtfFuncProto), args)).sort((a, b) => (a.name < b.name ? -1 : 1));
-    }
-    if (candidates.length === 0) {
-      // ... or spell them through other typedefs (`long long` for the class's `time64_t`): the same C types.
-      const resolved = args.map((a) => ({ type: btf.resolve(a.type) }));
-      candidates = [...classes.values()]
-        .filter((c) => sameTypes(tpArgs(btf.type(c.proto) as BtfFuncProto).map((a) => ({ type: btf.resolve(a.type) })), resolved))
-        .sort((a, b) => (a.name < b.name ? -1 : 1));
-    }
-    if (candidates.length > 1 && classes.has(name) && candidates.some((c) => c.name === name)) candidates = [classes.get(name)!];
-    const known = opts.classOf?.get(name);
+    let candidates = candidatesOf.get(name) ?? [];
+    const known = classOf.get(name);
     if (known !== undefined && candidates.length > 1) {
       const c = candidates.find((x) => x.name === known);
       if (c) candidates = [c];
@@ -243,4 +257,37 @@ export function extractEvents(btf: Btf, where: string, opts: ExtractOptions = {}
     }
   }
   return { events, problems };
+}
+
+/**
+ * Classes of groups of tracepoints that share one (each group a different class): a group's possible classes are
+ * those every member could have; a group left with one takes it, and it is then no other group's. Repeated until
+ * nothing changes. Only what is forced is returned: no group is given a class two could have.
+ */
+export function classesFromGroups(groups: readonly (readonly string[])[], candidatesOf: ReadonlyMap<string, readonly { name: string }[]>): Map<string, string> {
+  const possible = groups.map((g) => {
+    let set: Set<string> | undefined;
+    for (const tp of g) {
+      const c = new Set((candidatesOf.get(tp) ?? []).map((x) => x.name));
+      set = set ? new Set([...set].filter((x) => c.has(x))) : c;
+    }
+    return set ?? new Set<string>();
+  });
+  const taken = new Map<number, string>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    const used = new Set(taken.values());
+    possible.forEach((set, i) => {
+      if (taken.has(i)) return;
+      const left = [...set].filter((c) => !used.has(c));
+      if (left.length === 1) {
+        taken.set(i, left[0]!);
+        used.add(left[0]!);
+        changed = true;
+      }
+    });
+  }
+  const out = new Map<string, string>();
+  for (const [i, cls] of taken) for (const tp of groups[i]!) out.set(tp, cls);
+  return out;
 }

@@ -28,7 +28,7 @@ export async function loadBtf(arg: string, opts: LoadOptions = {}): Promise<Snap
     const layout = packageLayout(arg);
     kernel = await readKernelFile(path.join(arg, layout.vmlinuz));
     kernel.release ??= layout.release;
-    const own = extractEvents(kernel.btf, layout.vmlinuz);
+    const own = extractEvents(kernel.btf, layout.vmlinuz, kernel.sameClass ? { sameClass: kernel.sameClass } : {});
     add(own.events, layout.vmlinuz);
     problems.push(...own.problems);
     await readModules(
@@ -45,7 +45,7 @@ export async function loadBtf(arg: string, opts: LoadOptions = {}): Promise<Snap
     );
   } else {
     kernel = await readKernelFile(arg);
-    const own = extractEvents(kernel.btf, path.basename(arg));
+    const own = extractEvents(kernel.btf, path.basename(arg), kernel.sameClass ? { sameClass: kernel.sameClass } : {});
     add(own.events, path.basename(arg));
     problems.push(...own.problems);
   }

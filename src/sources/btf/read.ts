@@ -13,10 +13,12 @@ import { bzImagePayload, isBzImage } from '../../btf/bzimage.js';
 import { isElf, parseElf } from '../../btf/elf.js';
 import type { Problem } from '../../model/snapshot.js';
 import { decompress, isCompressed } from './decompress.js';
-import { moduleClassEvidence } from './relocations.js';
+import { moduleClassEvidence, vmlinuxSameClass } from './relocations.js';
 
 export interface KernelBtf {
   btf: Btf;
+  /** Tracepoints that share a class, from a vmlinux's __bpf_raw_tp_map (absent for raw BTF). */
+  sameClass?: string[][];
   release?: string;
   arch?: string;
   /** What the BTF was found in, for messages: `vmlinuz payload`, `.BTF section`, `raw BTF`. */
@@ -35,22 +37,32 @@ function readFile(file: string): Buffer {
 }
 
 /** The `.BTF` of an ELF, or an InputError saying it has none. */
-function elfBtf(bytes: Uint8Array, file: string, base?: Btf): { btf: Btf; arch?: string; elf: ReturnType<typeof parseElf> } {
+function elfBtf(bytes: Uint8Array, file: string, base?: Btf): { btf: Btf; arch?: string; elf: ReturnType<typeof parseElf>; sameClass?: string[][] } {
   const elf = parseElf(bytes, file);
   const data = elf.sectionData('.BTF');
   if (!data) throw new InputError(file, `ELF has no .BTF section (${elf.sections.length} sections): a kernel built without CONFIG_DEBUG_INFO_BTF?`);
   const opts = base ? { file, base } : { file };
   const btf = parseBtf(data, opts);
   const arch = MACHINES[elf.machine];
-  return arch ? { btf, arch, elf } : { btf, elf };
+  const out: { btf: Btf; arch?: string; elf: ReturnType<typeof parseElf>; sameClass?: string[][] } = { btf, elf };
+  if (arch) out.arch = arch;
+  if (!base) {
+    const names = new Set(btf.ownTypes().filter((t) => t.kind === 'typedef' && t.name.startsWith('btf_trace_')).map((t) => t.name.slice(10)));
+    const groups = vmlinuxSameClass(elf, btf, names);
+    if (groups.length > 0) out.sameClass = groups;
+  }
+  return out;
 }
 
 /** A kernel's own BTF from a file of any of the forms above (not a module: that needs its base). */
 export async function readKernelFile(file: string, bytes: Uint8Array = readFile(file), depth = 0): Promise<KernelBtf> {
   if (isRawBtf(bytes)) return { btf: parseBtf(bytes, { file }), container: 'raw BTF' };
   if (isElf(bytes)) {
-    const { btf, arch } = elfBtf(bytes, file);
-    return arch ? { btf, arch, container: '.BTF section' } : { btf, container: '.BTF section' };
+    const { btf, arch, sameClass } = elfBtf(bytes, file);
+    const out: KernelBtf = { btf, container: '.BTF section' };
+    if (arch) out.arch = arch;
+    if (sameClass) out.sameClass = sameClass;
+    return out;
   }
   if (isBzImage(bytes)) {
     const p = bzImagePayload(bytes, file);
@@ -67,9 +79,10 @@ export async function readKernelFile(file: string, bytes: Uint8Array = readFile(
     }
     const vmlinux = await decompress(payload, file, `bzImage payload at offset ${p.offset}`, sizeHint);
     if (!isElf(vmlinux)) throw new InputError(file, `bzImage payload at offset ${p.offset} does not decompress to an ELF vmlinux`);
-    const { btf, arch } = elfBtf(vmlinux, `${file} (payload vmlinux)`);
+    const { btf, arch, sameClass } = elfBtf(vmlinux, `${file} (payload vmlinux)`);
     const out: KernelBtf = { btf, container: 'vmlinuz payload' };
     if (arch) out.arch = arch;
+    if (sameClass) out.sameClass = sameClass;
     const release = p.version?.split(' ')[0];
     if (release) out.release = release;
     return out;

@@ -49,3 +49,58 @@ export function moduleClassEvidence(elf: ElfFile, btf: Btf): Map<string, string>
   }
   return out;
 }
+
+/**
+ * Groups of a vmlinux's tracepoints that share a class, from its `__bpf_raw_tp_map` entries (in `.data`,
+ * between symbols a distribution's stripped vmlinux no longer has): each entry's `tp` points at a `struct tracepoint`
+ * whose `name` points at the tracepoint's name, and entries of one class have the same `bpf_func`. The entries are
+ * found by their shape: 32-byte aligned, `tp` inside a section, its name a tracepoint BTF knows. Linked addresses
+ * are read from the file as they are (KASLR relocates at boot, not in the file).
+ */
+export function vmlinuxSameClass(elf: ElfFile, btf: Btf, names: ReadonlySet<string>): string[][] {
+  const mapType = btf.byName('bpf_raw_event_map', 'struct')[0];
+  const tpType = btf.byName('tracepoint', 'struct')[0];
+  // DATA_DATA holds BPF_RAW_TP() (include/asm-generic/vmlinux.lds.h); .rodata too, to be safe.
+  const scanned = ['.data', '.rodata'].map((n) => elf.section(n)).filter((x) => x !== undefined);
+  if (!mapType || !tpType || scanned.length === 0 || elf.endian !== 'little') return [];
+  const m = btf.members(mapType.id);
+  const tpOff = m.find((x) => x.name === 'tp')?.byteOffset;
+  const fnOff = m.find((x) => x.name === 'bpf_func')?.byteOffset;
+  const nameOff = btf.members(tpType.id).find((x) => x.name === 'name')?.byteOffset;
+  const size = btf.sizeOf(mapType.id);
+  if (tpOff === undefined || fnOff === undefined || nameOff === undefined || size < 16) return [];
+  const data = elf.sections.filter((s) => s.type !== 8 && s.addrBig !== 0n && s.size > 0);
+  const bytes = (addr: bigint, len: number): DataView | undefined => {
+    const s = data.find((x) => addr >= x.addrBig && addr + BigInt(len) <= x.addrBig + BigInt(x.size));
+    return s ? new DataView(elf.view(s).buffer, elf.view(s).byteOffset + Number(addr - s.addrBig), len) : undefined;
+  };
+  const cstr = (addr: bigint): string | undefined => {
+    const s = data.find((x) => addr >= x.addrBig && addr < x.addrBig + BigInt(x.size));
+    if (!s) return undefined;
+    const v = elf.view(s);
+    let i = Number(addr - s.addrBig);
+    let out = '';
+    while (i < v.byteLength && v.getUint8(i) !== 0 && out.length < 256) out += String.fromCharCode(v.getUint8(i++));
+    return out;
+  };
+  const byFn = new Map<bigint, string[]>();
+  const seen = new Set<string>();
+  for (const sec of scanned) {
+  const view = elf.view(sec);
+  const start = Number((32n - (sec.addrBig % 32n)) % 32n);
+  for (let at = start; at + size <= view.byteLength; at += 32) {
+    const tp = view.getBigUint64(at + tpOff, true);
+    const fn = view.getBigUint64(at + fnOff, true);
+    if (tp === 0n || fn === 0n) continue;
+    const t = bytes(tp + BigInt(nameOff), 8);
+    if (!t) continue;
+    const name = cstr(t.getBigUint64(0, true));
+    if (!name || !names.has(name) || seen.has(name)) continue;
+    seen.add(name);
+    const l = byFn.get(fn);
+    if (l) l.push(name);
+    else byFn.set(fn, [name]);
+  }
+  }
+  return [...byFn.values()].map((g) => g.sort()).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+}
