@@ -70,12 +70,12 @@ const CASES: Case[] = [
   {
     name: 'a file where a directory or archive is expected',
     input: () => (fs.writeFileSync(path.join(tmp, 'notes.txt'), 'hello\n'), path.join(tmp, 'notes.txt')),
-    error: (p) => `${p}: not a snapshot (.json, .json.gz), tracefs archive (.tar, .tar.gz) or directory`,
+    error: (p) => `${p}: not a snapshot (.json, .json.gz), tracefs archive (.tar, .tar.gz), BTF (raw, ELF with .BTF, vmlinuz) or directory`,
   },
   {
     name: 'a directory where a snapshot file is expected',
     input: () => (fs.mkdirSync(path.join(tmp, 'dir.json'), { recursive: true }), fs.writeFileSync(path.join(tmp, 'dir.json', 'x'), ''), path.join(tmp, 'dir.json')),
-    error: (p) => `${p}: not a kernel tree (no include/trace) or tracefs capture (no events/); use --kind to say which`,
+    error: (p) => `${p}: not a kernel tree (no include/trace) or tracefs capture (no events/) or unpacked kernel package (no boot/ and lib/modules/); use --kind to say which`,
   },
   {
     name: 'binary garbage in a format file',
