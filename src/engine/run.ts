@@ -8,6 +8,8 @@ import { eventKey } from '../model/snapshot.js';
 import { RULES } from '../../rules/index.js';
 import type { Use } from '../consumers/model.js';
 import { type AuditContext, type ConsumerContext, type Report, type Rule, isAuditRule, isConsumerRule, isDriftRule } from './rule.js';
+import { filteredLookup, indexLookup, listLookup } from './lookup.js';
+import { indexOf } from '../model/event-index.js';
 import { type EngineConfig, EMPTY_CONFIG, eventPatternMatches } from './config.js';
 import { type Finding, type SeverityOrOff, compareFindings } from './finding.js';
 
@@ -106,9 +108,18 @@ export function runDiff(cmp: Comparison, opts: RunOptions = {}): Finding[] {
   }
   const audited = changedEvents(cmp, driftReports);
   if (audited.length > 0) {
-    findings.push(
-      ...runAudit({ snapshot: cmp.new, events: audited, all: cmp.new.events, added: cmp.added, isChange: true }, { config, rules }),
-    );
+    const index = indexOf(cmp.new);
+    const input: AuditContext = {
+      snapshot: cmp.new,
+      events: audited,
+      get all() {
+        return cmp.new.events;
+      },
+      added: cmp.added,
+      isChange: true,
+    };
+    if (index) input.lookup = indexLookup(index);
+    findings.push(...runAudit(input, { config, rules }));
   }
   if (opts.uses) {
     const drift = findings.filter((f) => rules.some((r) => isDriftRule(r) && r.meta.id === f.rule)).sort(compareFindings);
@@ -123,8 +134,19 @@ export function runAudit(input: AuditContext, opts: RunOptions = {}): Finding[] 
   // Syscall events are generated from SYSCALL_DEFINE and the `ftrace` system holds ftrace's own entries
   // (kernel/trace/trace_entries.h, printed by custom code): nobody writes them as trace events.
   const authored = (events: EventDef[]): EventDef[] => events.filter((e) => e.kind !== 'syscall' && e.system !== 'ftrace');
-  const ctx: AuditContext = { ...input, events: authored(input.events), all: authored(input.all) };
+  // `all` is read only by a rule that asks for it (an indexed snapshot decodes every event for it).
+  let all: EventDef[] | undefined;
+  const ctx: AuditContext = {
+    snapshot: input.snapshot,
+    events: authored(input.events),
+    isChange: input.isChange,
+    get all() {
+      return (all ??= authored(input.all));
+    },
+  };
   if (input.added) ctx.added = authored(input.added);
+  const isAuthored = (e: EventDef) => e.kind !== 'syscall' && e.system !== 'ftrace';
+  ctx.lookup = filteredLookup(input.lookup ?? listLookup(ctx.all), isAuthored);
   return runEach(rules.filter(isAuditRule), config, (rule, emit, options) => rule.check(ctx, emit, options));
 }
 
