@@ -8,7 +8,7 @@ function standalone(e: EventDef): boolean {
   return e.kind === 'event' && (e.class === undefined || e.class === e.name) && e.assignDigest !== undefined;
 }
 
-function body(e: EventDef): string {
+function bodyText(e: EventDef): string {
   return JSON.stringify([e.system, e.proto ?? null, e.fields.map((f) => [f.name, f.type, f.array ?? null, f.dynamic ?? null]), e.print ?? null, e.assignDigest]);
 }
 
@@ -26,6 +26,13 @@ const rule: AuditRule = {
     // TP_PROTO and print, so each group is found among the look-alikes of such an event, without reading
     // the rest of the snapshot.
     const lookup = eventLookups(ctx);
+    // Each event's body once per run: an event is compared with the look-alikes of every seed of its system.
+    const bodies = new Map<EventDef, string>();
+    const body = (e: EventDef): string => {
+      let b = bodies.get(e);
+      if (b === undefined) bodies.set(e, (b = bodyText(e)));
+      return b;
+    };
     const groups = new Map<string, EventDef[]>();
     for (const key of audited) {
       for (const seed of lookup.byKey(key)) {
