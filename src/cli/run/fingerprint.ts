@@ -2,11 +2,12 @@
 import { checkFingerprints, fingerprintsJson, fingerprintsText, listFingerprints, readFingerprints } from '../../report/fingerprints.js';
 import type { FingerprintArgs } from '../commands/fingerprint.js';
 import type { Io } from '../context.js';
-import { loadArg } from '../load-args.js';
+import { load } from '../../api/run.js';
+import { loadingOptions } from '../load-args.js';
 
 export async function run(a: FingerprintArgs, io: Io): Promise<number> {
   const recorded = a.check === undefined ? undefined : readFingerprints(a.check);
-  const src = await loadArg(a.source, a.kind, io);
+  const src = await load(a.source, loadingOptions(a.kind, io));
   const { list, unmatched } = listFingerprints(src.snapshot, a.events);
   for (const p of unmatched) io.stderr(`tpdrift: ${src.label}: no event matches '${p}'\n`);
   if (!recorded) {
