@@ -31,10 +31,12 @@ describe('tpdrift fingerprint', () => {
     const sw = readSnapshot(TREE_612).events.find((e) => e.system === 'sched' && e.name === 'sched_switch')!;
     const fp = fingerprintOf(sw);
     expect(lines[0]).toBe(`sched:sched_switch      layout=${fp.layout} proto=${fp.proto} print=${fp.print} definition=${fp.definition}`);
-    // sched_wakeup and sched_wakeup_new share their class: the same layout, prototype and print.
+    // sched_wakeup and sched_wakeup_new share their class: the same layout, prototype and print; sched_switch not.
     const facet = (line: string, f: string) => new RegExp(`${f}=([0-9a-f]+)`).exec(line)![1];
-    for (const f of ['layout', 'proto', 'print']) expect(facet(lines[1]!, f)).toBe(facet(lines[2]!, f));
-    expect(facet(lines[1]!, 'definition')).not.toBe(facet(lines[2]!, 'definition'));
+    for (const f of ['layout', 'proto', 'print', 'definition']) {
+      expect(facet(lines[1]!, f)).toBe(facet(lines[2]!, f));
+      expect(facet(lines[0]!, f)).not.toBe(facet(lines[1]!, f));
+    }
   });
 
   it("the 6.12 tree's predicted sched_switch layout has the fingerprint of the real 6.18.44 capture's", async () => {

@@ -41,6 +41,8 @@ describe('fingerprints', () => {
     expect(fp.print).toBe(sha16([sw.print!.fmt, sw.print!.args]));
     expect(fp.proto).toBeUndefined(); // a capture has no TP_PROTO
     expect(Object.keys(fp)).toEqual(['layout', 'print', 'definition']);
+    const rest = [sw.kind, null, null, null, null, null, sw.fields.map((f) => [f.macro ?? null, null]), null, null];
+    expect(fp.definition).toBe(crypto.createHash('sha256').update(`${fp.layout} - ${fp.print} - ${JSON.stringify(rest)}`).digest('hex').slice(0, 16));
   });
 
   it('change with what a consumer reads and not with where it was written', () => {
