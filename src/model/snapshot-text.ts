@@ -26,8 +26,8 @@ export const EVENTS_CLOSING = '\n  ]';
 
 const PLACEHOLDER = '0'.repeat(64);
 
-export function sha256Hex(text: string): string {
-  return crypto.createHash('sha256').update(text).digest('hex');
+export function sha256Hex(data: string | Uint8Array): string {
+  return typeof crypto.hash === 'function' ? crypto.hash('sha256', data) : crypto.createHash('sha256').update(data).digest('hex');
 }
 
 function withFingerprint(e: EventDef): EventDef & { fingerprint: unknown } {

@@ -35,7 +35,7 @@ export function readSnapshot(file: string): Snapshot {
   if (!isUtf8(raw)) throw new InputError(file, 'not valid UTF-8 text', raw.subarray(0, firstBadUtf8(raw)).toString('latin1').split('\n').length);
   const bom = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf;
   const text = raw.toString('utf8', bom ? 3 : 0);
-  const indexed = readIndexedSnapshot(file, text);
+  const indexed = readIndexedSnapshot(file, text, bom ? raw.subarray(3) : raw);
   if (indexed) return indexed;
   let data: unknown;
   try {

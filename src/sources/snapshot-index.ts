@@ -25,8 +25,15 @@ function memberValue(text: string, at: number, prefix: string): { value: unknown
   if (!text.startsWith(prefix, at)) return undefined;
   const end = text.indexOf('\n', at);
   if (end < 0 || text.charCodeAt(end - 1) !== 0x2c) return undefined;
+  const from = at + prefix.length;
+  const to = end - 1;
+  // A plain string (no escapes: every system, name and kind in practice) is cut out without JSON.parse.
+  if (text.charCodeAt(from) === 0x22 && text.charCodeAt(to - 1) === 0x22 && to - from >= 2) {
+    const inner = text.slice(from + 1, to - 1);
+    if (!inner.includes('\\') && !inner.includes('"')) return { value: inner, next: end + 1 };
+  }
   try {
-    return { value: JSON.parse(text.slice(at + prefix.length, end - 1)), next: end + 1 };
+    return { value: JSON.parse(text.slice(from, to)), next: end + 1 };
   } catch {
     return undefined;
   }
@@ -108,12 +115,16 @@ function indexEvents(file: string, text: string, range: { start: number; end: nu
  * The snapshot in `text` with its events indexed and decoded on demand, or undefined when the file has no
  * matching `eventsDigest` or is not laid out as the writer lays it out (then the caller reads it whole).
  */
-export function readIndexedSnapshot(file: string, text: string): Snapshot | undefined {
+export function readIndexedSnapshot(file: string, text: string, bytes: Buffer): Snapshot | undefined {
   const range = eventsArrayRange(text);
   if (!range) return undefined;
   const digestAt = text.lastIndexOf('\n', range.start - 14);
   const m = DIGEST_PATTERN.exec(text.slice(digestAt, range.start - 13));
-  if (!m || sha256Hex(text.slice(range.start, range.end)) !== m[1]) return undefined;
+  if (!m) return undefined;
+  // All-ASCII text (as good as every snapshot) has its characters at its bytes' offsets: hash the bytes read
+  // rather than encode the string again.
+  const written = bytes.length === text.length ? bytes.subarray(range.start, range.end) : text.slice(range.start, range.end);
+  if (sha256Hex(written) !== m[1]) return undefined;
   const index = indexEvents(file, text, range);
   if (!index) return undefined;
   let top: unknown;
