@@ -122,7 +122,17 @@ function bodySignature(e: EventDef): string {
   return JSON.stringify(e.fields.map((f) => [f.name, fieldShape(f)]));
 }
 
-export function compareSnapshots(old: Snapshot, neu: Snapshot): Comparison {
+export interface CompareOptions {
+  /**
+   * Leave out the pairs no drift rule could report: with two indexed snapshots (read from files tpdrift
+   * wrote), an event key with one event on each side and equal definition fingerprints is not decoded and
+   * not paired. What the rules find is the same; `pairs` then holds only the events that changed. Off by
+   * default, for callers that want every pair; a diff that only runs the drift and audit rules turns it on.
+   */
+  onlyChanged?: boolean;
+}
+
+export function compareSnapshots(old: Snapshot, neu: Snapshot, opts: CompareOptions = {}): Comparison {
   const fo = sideFacets(old);
   const fn = sideFacets(neu);
   const shared = sharedFacets(fo, fn);
@@ -130,8 +140,8 @@ export function compareSnapshots(old: Snapshot, neu: Snapshot): Comparison {
   // side's look added or removed.
   const visible = (e: Pick<EventDef, 'kind'>): boolean =>
     (shared.tracepoints || e.kind !== 'tracepoint') && (shared.syscalls || e.kind !== 'syscall');
-  const oldIndex = indexOf(old);
-  const newIndex = indexOf(neu);
+  const oldIndex = opts.onlyChanged ? indexOf(old) : undefined;
+  const newIndex = opts.onlyChanged ? indexOf(neu) : undefined;
   const { oldByKey, newByKey } =
     oldIndex && newIndex
       ? changedEventsByKey(oldIndex, newIndex, visible)
