@@ -45,11 +45,14 @@ class TextEventIndex implements EventIndex {
   private readonly ends: number[] = [];
   private readonly decoded: (EventDef | undefined)[] = [];
   private decodedEvents = 0;
+  private readonly fail: ReturnType<typeof failIn>;
 
   constructor(
     private readonly file: string,
     private readonly text: string,
-  ) {}
+  ) {
+    this.fail = failIn(file);
+  }
 
   add(entry: IndexedEvent, start: number, end: number): void {
     this.entries.push(entry);
@@ -67,7 +70,7 @@ class TextEventIndex implements EventIndex {
     } catch (e) {
       throw new InputError(this.file, `events[${ordinal}] is not valid JSON (${(e as Error).message})`);
     }
-    const ev = dropDerived(validateEvent(raw, ordinal, failIn(this.file)));
+    const ev = dropDerived(validateEvent(raw, ordinal, this.fail));
     this.decoded[ordinal] = ev;
     this.decodedEvents++;
     return ev;

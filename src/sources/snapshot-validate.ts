@@ -1,6 +1,5 @@
 /** Checking a decoded snapshot against the schema the engine and the reporters read. */
 import { EVENT_KINDS, ORIGIN_KINDS, SNAPSHOT_SCHEMA, type EventDef, type Snapshot } from '../model/snapshot.js';
-import { isFingerprint } from '../model/fingerprint.js';
 import { EVENTS_DIGEST_KEY } from '../model/snapshot-text.js';
 import { InputError } from '../errors.js';
 
@@ -95,7 +94,6 @@ export function validateEvent(ev: unknown, i: number, fail: Fail): EventDef {
   optional(fail, e, 'written', strings, where, 'a list of strings');
   optional(fail, e, 'location', isLocation, where, 'a {file, line} location');
   optional(fail, e, 'calls', isCalls, where, 'a {count, generated?} call count');
-  optional(fail, e, 'fingerprint', isFingerprint, where, 'a fingerprint of hex digests');
   return ev as unknown as EventDef;
 }
 
