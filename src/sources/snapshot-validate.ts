@@ -9,7 +9,11 @@ const NAT_FIELD_KEYS = ['size', 'offset', 'line'] as const;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNat = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const isString = (v: unknown): boolean => typeof v === 'string';
-const strings = (v: unknown): boolean => Array.isArray(v) && v.every(isString);
+const strings = (v: unknown): boolean => {
+  if (!Array.isArray(v)) return false;
+  for (const x of v) if (typeof x !== 'string') return false;
+  return true;
+};
 
 /**
  * Checks every part of the schema the engine and the reporters read, naming the first thing that is wrong:
@@ -73,27 +77,26 @@ export function validateTopLevel(data: unknown, fail: Fail): void {
   optional(fail, d, EVENTS_DIGEST_KEY, isString, () => 'snapshot', 'a string');
 }
 
-/** One event, `i` its position in `events` (named in the error). */
+/** One event, `i` its position in `events` (named in the error). No closure is made unless a check fails. */
 export function validateEvent(ev: unknown, i: number, fail: Fail): EventDef {
-  const where = () => `events[${i}]`;
-  if (!isObj(ev)) fail(`${where()} is not an object`);
+  if (!isObj(ev)) fail(`events[${i}] is not an object`);
   const e = ev as Record<string, unknown>;
-  if (typeof e.system !== 'string' || typeof e.name !== 'string') fail(`${where()} lacks system or name`);
-  const key = () => `${String(e.system)}:${String(e.name)}`;
-  if (!(EVENT_KINDS as readonly unknown[]).includes(e.kind)) fail(`${where()} (${key()}) has no valid kind`);
-  if (!Array.isArray(e.fields)) fail(`${where()} (${key()}) has no fields array`);
-  checkFields(fail, e.fields, () => `${where()}.fields`);
-  if (e.common !== undefined) checkFields(fail, e.common, () => `${where()}.common`);
-  optional(fail, e, 'id', isNat, where, 'a non-negative integer');
-  optional(fail, e, 'class', isString, where, 'a string');
-  optional(fail, e, 'assignDigest', isString, where, 'a string');
-  optional(fail, e, 'condition', isString, where, 'a string');
-  optional(fail, e, 'proto', isProto, where, 'a list of {type, name}');
-  optional(fail, e, 'print', isPrint, where, 'a {fmt, args} print format');
-  optional(fail, e, 'assign', isAssign, where, 'a map of field to constant');
-  optional(fail, e, 'written', strings, where, 'a list of strings');
-  optional(fail, e, 'location', isLocation, where, 'a {file, line} location');
-  optional(fail, e, 'calls', isCalls, where, 'a {count, generated?} call count');
+  if (typeof e.system !== 'string' || typeof e.name !== 'string') fail(`events[${i}] lacks system or name`);
+  if (!(EVENT_KINDS as readonly unknown[]).includes(e.kind)) fail(`events[${i}] (${String(e.system)}:${String(e.name)}) has no valid kind`);
+  if (!Array.isArray(e.fields)) fail(`events[${i}] (${String(e.system)}:${String(e.name)}) has no fields array`);
+  checkFields(fail, e.fields, () => `events[${i}].fields`);
+  if (e.common !== undefined) checkFields(fail, e.common, () => `events[${i}].common`);
+  const bad = (k: string, what: string): never => fail(`events[${i}].${k} is not ${what}`);
+  if (e.id !== undefined && !isNat(e.id)) bad('id', 'a non-negative integer');
+  if (e.class !== undefined && typeof e.class !== 'string') bad('class', 'a string');
+  if (e.assignDigest !== undefined && typeof e.assignDigest !== 'string') bad('assignDigest', 'a string');
+  if (e.condition !== undefined && typeof e.condition !== 'string') bad('condition', 'a string');
+  if (e.proto !== undefined && !isProto(e.proto)) bad('proto', 'a list of {type, name}');
+  if (e.print !== undefined && !isPrint(e.print)) bad('print', 'a {fmt, args} print format');
+  if (e.assign !== undefined && !isAssign(e.assign)) bad('assign', 'a map of field to constant');
+  if (e.written !== undefined && !strings(e.written)) bad('written', 'a list of strings');
+  if (e.location !== undefined && !isLocation(e.location)) bad('location', 'a {file, line} location');
+  if (e.calls !== undefined && !isCalls(e.calls)) bad('calls', 'a {count, generated?} call count');
   return ev as unknown as EventDef;
 }
 
@@ -107,7 +110,11 @@ export function dropDerived(e: EventDef): EventDef {
   return e;
 }
 
-const isProto = (v: unknown): boolean => Array.isArray(v) && v.every((a) => isObj(a) && typeof a.type === 'string' && typeof a.name === 'string');
+const isProto = (v: unknown): boolean => {
+  if (!Array.isArray(v)) return false;
+  for (const a of v) if (!isObj(a) || typeof a.type !== 'string' || typeof a.name !== 'string') return false;
+  return true;
+};
 const isPrint = (v: unknown): boolean => isObj(v) && typeof v.fmt === 'string' && strings(v.args);
 const isAssign = (v: unknown): boolean => isObj(v) && Object.values(v).every(isString);
 const isLocation = (v: unknown): boolean => isObj(v) && typeof v.file === 'string' && isNat(v.line);
