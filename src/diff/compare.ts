@@ -48,6 +48,11 @@ export interface Comparison {
   pairs: EventPair[];
   removed: EventDef[];
   added: EventDef[];
+  /**
+   * Events on one side only whose defining file the other side could not read whole (a problem names that
+   * file there): not removed or added, but unknown. The reports list those problems ("not read").
+   */
+  unread: { event: EventDef; side: 'old' | 'new'; unreadBy: 'old' | 'new' }[];
 }
 
 /**
@@ -173,6 +178,13 @@ export function compareSnapshots(old: Snapshot, neu: Snapshot, opts: CompareOpti
   }
   for (const [key, news] of newByKey) if (!oldByKey.has(key)) added.push(...news);
 
+  // An event the other side could not read is not an event the kernel removed (or added).
+  const unread: Comparison['unread'] = [];
+  const notReadNew = problemFiles(neu);
+  const notReadOld = problemFiles(old);
+  removed = removed.filter((e) => !(e.location && notReadNew.has(e.location.file) && unread.push({ event: e, side: 'old', unreadBy: 'new' })));
+  added = added.filter((e) => !(e.location && notReadOld.has(e.location.file) && unread.push({ event: e, side: 'new', unreadBy: 'old' })));
+
   // Moved to another system: same event name, one candidate each way.
   const movedPairs = uniquePairs(removed, added, (e) => e.name);
   for (const [o, n] of movedPairs) pairs.push(pairEvents(o, n, 'moved'));
@@ -199,6 +211,7 @@ export function compareSnapshots(old: Snapshot, neu: Snapshot, opts: CompareOpti
     pairs,
     removed,
     added,
+    unread,
   };
 }
 
@@ -230,6 +243,11 @@ function changedEventsByKey(
     if (!olds || !unchanged(key, olds)) newByKey.set(key, news.map((e) => newIndex.event(e.ordinal)));
   }
   return { oldByKey, newByKey };
+}
+
+/** Files a side's snapshot says it could not read (whole or in part). */
+function problemFiles(s: Snapshot): Set<string> {
+  return new Set((s.problems ?? []).map((p) => p.file));
 }
 
 function uniquePairs(olds: EventDef[], news: EventDef[], key: (e: EventDef) => string): [EventDef, EventDef][] {

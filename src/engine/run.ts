@@ -93,6 +93,25 @@ export function changedEvents(cmp: Comparison, driftReports: Report[]): EventDef
   return [...cmp.added, ...changed];
 }
 
+/**
+ * What the audit rules get in a diff: one side's changed events, with `all` of that side read only if a rule
+ * asks, and an indexed side's lookups answered from its index (decoding only what they return).
+ */
+function auditInput(side: Comparison['new'], events: EventDef[], extra: { added?: EventDef[] }): AuditContext {
+  const input: AuditContext = {
+    snapshot: side,
+    events,
+    get all() {
+      return side.events;
+    },
+    isChange: true,
+  };
+  if (extra.added) input.added = extra.added;
+  const index = indexOf(side);
+  if (index) input.lookup = indexLookup(index);
+  return input;
+}
+
 export function runDiff(cmp: Comparison, opts: RunOptions = {}): Finding[] {
   const config = opts.config ?? EMPTY_CONFIG;
   const rules = opts.rules ?? RULES;
@@ -108,24 +127,30 @@ export function runDiff(cmp: Comparison, opts: RunOptions = {}): Finding[] {
   }
   const audited = changedEvents(cmp, driftReports);
   if (audited.length > 0) {
-    const index = indexOf(cmp.new);
-    const input: AuditContext = {
-      snapshot: cmp.new,
-      events: audited,
-      get all() {
-        return cmp.new.events;
-      },
-      added: cmp.added,
-      isChange: true,
-    };
-    if (index) input.lookup = indexLookup(index);
-    findings.push(...runAudit(input, { config, rules }));
+    const after = runAudit(auditInput(cmp.new, audited, { added: cmp.added }), { config, rules });
+    findings.push(...introducedAuditFindings(cmp, audited, after, { config, rules }));
   }
   if (opts.uses) {
     const drift = findings.filter((f) => rules.some((r) => isDriftRule(r) && r.meta.id === f.rule)).sort(compareFindings);
     findings.push(...runConsumers({ uses: opts.uses, kernel: cmp.new, cmp, drift }, { config, rules }));
   }
   return findings.sort(compareFindings);
+}
+
+/**
+ * The audit findings a change introduces: the new side's, less those its old side already had for the same
+ * event (through renames), rule and field. A change that touches every event (a compiler flag that flips
+ * char's signedness) must not blame itself for every old flaw of the tree.
+ */
+export function introducedAuditFindings(cmp: Comparison, audited: readonly EventDef[], after: Finding[], opts: RunOptions): Finding[] {
+  const auditedKeys = new Set(audited.map(eventKey));
+  const oldEvents = cmp.pairs.filter((p) => auditedKeys.has(eventKey(p.new))).map((p) => p.old);
+  if (oldEvents.length === 0) return after;
+  const newKeyOf = new Map(cmp.pairs.map((p) => [eventKey(p.old), eventKey(p.new)]));
+  const before = runAudit(auditInput(cmp.old, oldEvents, {}), opts);
+  const had = new Set<string>();
+  for (const f of before) for (const e of f.events ?? [f.event]) had.add(`${f.rule}\0${newKeyOf.get(e) ?? e}\0${f.field ?? ''}`);
+  return after.filter((f) => !(f.events ?? [f.event]).every((e) => had.has(`${f.rule}\0${e}\0${f.field ?? ''}`)));
 }
 
 export function runAudit(input: AuditContext, opts: RunOptions = {}): Finding[] {

@@ -3,6 +3,7 @@ import type { Problem } from '../model/snapshot.js';
 import type { SideInfo } from '../model/side.js';
 import { TOOL_VERSION } from '../version.js';
 import { type Finding, type Summary, summarize } from '../engine/finding.js';
+import type { ScopeInfo } from './scope.js';
 
 export type { SideInfo } from '../model/side.js';
 
@@ -52,6 +53,8 @@ export interface ReportData {
   problems?: (Problem & { side: 'old' | 'new' })[];
   baseline?: BaselineInfo;
   suppressionsFile?: SuppressionsInfo;
+  /** What --events/--path/--show left out (only present when one was given). */
+  scope?: ScopeInfo;
   /**
    * Old and new layouts of the events findings name, by `system:name` (built for the HTML report only;
    * the JSON reporter leaves it out so that the JSON contract stays as it is).
@@ -76,6 +79,8 @@ export function makeReport(input: {
 
 export interface RenderOptions {
   color: boolean;
+  /** The summary view alone (counts by system × severity and by rule), without the list of findings. */
+  summaryOnly?: boolean;
   /** Where a reporter says something about its output (e.g. SARIF cut to GitHub's limits): stderr. */
   warn?: (message: string) => void;
 }
