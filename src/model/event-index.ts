@@ -46,6 +46,12 @@ export function eventCount(s: Snapshot): number {
   return indexOf(s)?.entries.length ?? s.events.length;
 }
 
+/** Whether the snapshot holds an event of this kind, from the index when it has one. */
+export function hasEventOfKind(s: Snapshot, kind: EventKind): boolean {
+  const index = indexOf(s);
+  return index ? index.entries.some((e) => e.kind === kind) : s.events.some((e) => e.kind === kind);
+}
+
 /**
  * A lookup of the last event with a key (as a Map built over `events` holds it), decoding only the events
  * looked up when the snapshot is indexed.
