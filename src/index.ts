@@ -21,11 +21,13 @@ export * from './model/snapshot.js';
 export { type Facets, FACETS, facetsOf, sharedFacets, sideFacets } from './model/facets.js';
 export { type SideInfo, describeSource } from './model/side.js';
 export { makeSnapshot, serializeSnapshot } from './model/canonical.js';
+export { type Fingerprint, type FingerprintFacet, FINGERPRINT_FACETS, fingerprintOf } from './model/fingerprint.js';
+export { type EventIndex, type IndexedEvent, eventCount, indexOf } from './model/event-index.js';
 
 // Comparison, rules, engine
 export { type Comparison, type EventPair, type FieldMatching, type FieldPair, compareSnapshots as compare, compareSnapshots } from './diff/compare.js';
 export { RULES, findRule } from '../rules/index.js';
-export type { AuditContext, AuditRule, ConsumerContext, ConsumerRule, DriftRule, Emit, Report, Rule, RuleCategory, RuleMeta } from './engine/rule.js';
+export type { AuditContext, AuditLookup, AuditRule, ConsumerContext, ConsumerRule, DriftRule, Emit, Report, Rule, RuleCategory, RuleMeta } from './engine/rule.js';
 export { introducedAuditFindings, runAudit, runConsumers, runDiff, type RunOptions } from './engine/run.js';
 export { type Finding, type Severity, type SeverityOrOff, type Summary, SEVERITIES, compareFindings, summarize } from './engine/finding.js';
 export { type EngineConfig, EMPTY_CONFIG } from './engine/config.js';
@@ -37,6 +39,17 @@ export type { ConsumerFile, ConsumerReader, ConsumerReading } from './consumers/
 export { CONSUMER_READERS } from './consumers/registry.js';
 
 // Reports
+export {
+  type FingerprintEntry,
+  type FingerprintList,
+  type FingerprintMismatch,
+  FINGERPRINTS_SCHEMA,
+  checkFingerprints,
+  fingerprintsJson,
+  fingerprintsText,
+  listFingerprints,
+  readFingerprints,
+} from './report/fingerprints.js';
 export { FORMATS, type FormatName, reporterFor } from './report/index.js';
 export { type ReportData, type ReportFinding, type Reporter, type RenderOptions, makeReport } from './report/model.js';
 export { type ScopeInfo, type ScopeOptions, applyDisplayThreshold, checkScopeAgainst, scopeReport } from './report/scope.js';

@@ -83,7 +83,8 @@ export async function diff(
 ): Promise<Outcome> {
   const oldSide = await load(oldInput, opts);
   const newSide = await load(newInput, opts);
-  const findings = runDiff(compareSnapshots(oldSide.snapshot, newSide.snapshot), {
+  // Consumer rules may look for any pair, so only a diff without uses leaves unchanged ones out.
+  const findings = runDiff(compareSnapshots(oldSide.snapshot, newSide.snapshot, { onlyChanged: !opts.uses }), {
     ...(opts.config ? { config: opts.config } : {}),
     ...(opts.uses ? { uses: opts.uses } : {}),
   });

@@ -15,6 +15,7 @@ import { rulesCommand } from './commands/rules.js';
 import { lintCommand } from './commands/lint.js';
 import { checkPatchCommand } from './commands/check-patch.js';
 import { historyCommand } from './commands/history.js';
+import { fingerprintCommand } from './commands/fingerprint.js';
 
 export type { Io } from './context.js';
 
@@ -33,6 +34,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command(checkPatchCommand(io, result))
     .command(rulesCommand(io, result))
     .command(historyCommand(io, result))
+    .command(fingerprintCommand(io, result))
     .demandCommand(1, 'name a command')
     .strict()
     .version(TOOL_VERSION)

@@ -62,10 +62,23 @@ export interface AuditContext {
   events: EventDef[];
   /** True when auditing what a change adds (a patch, the new side of a diff), false for a whole-tree lint. */
   isChange: boolean;
-  /** All events of the snapshot (for cross-event rules such as duplicate-event-body). */
+  /**
+   * All events of the snapshot (for cross-event rules). An indexed snapshot decodes them all when this is
+   * read: a rule that needs only some asks `lookup` (through `eventLookups`).
+   */
   all: EventDef[];
+  /** Lookups over `all` that an indexed snapshot answers decoding only what they return. */
+  lookup?: AuditLookup;
   /** In a diff or patch check: the events the change adds (not only changes). */
   added?: EventDef[];
+}
+
+/** Questions about all of a snapshot's events; each answer in the snapshot's order. */
+export interface AuditLookup {
+  /** The events with this `system:name` key. */
+  byKey(key: string): EventDef[];
+  /** Every event with e's system, kind, TP_PROTO and print format (e's own included): a superset of e's look-alikes. */
+  alike(e: EventDef): EventDef[];
 }
 
 export interface AuditRule {

@@ -8,6 +8,8 @@ import { eventKey } from '../model/snapshot.js';
 import { RULES } from '../../rules/index.js';
 import type { Use } from '../consumers/model.js';
 import { type AuditContext, type ConsumerContext, type Report, type Rule, isAuditRule, isConsumerRule, isDriftRule } from './rule.js';
+import { filteredLookup, indexLookup, listLookup } from './lookup.js';
+import { indexOf } from '../model/event-index.js';
 import { type EngineConfig, EMPTY_CONFIG, eventPatternMatches } from './config.js';
 import { type Finding, type SeverityOrOff, compareFindings } from './finding.js';
 
@@ -91,6 +93,25 @@ export function changedEvents(cmp: Comparison, driftReports: Report[]): EventDef
   return [...cmp.added, ...changed];
 }
 
+/**
+ * What the audit rules get in a diff: one side's changed events, with `all` of that side read only if a rule
+ * asks, and an indexed side's lookups answered from its index (decoding only what they return).
+ */
+function auditInput(side: Comparison['new'], events: EventDef[], extra: { added?: EventDef[] }): AuditContext {
+  const input: AuditContext = {
+    snapshot: side,
+    events,
+    get all() {
+      return side.events;
+    },
+    isChange: true,
+  };
+  if (extra.added) input.added = extra.added;
+  const index = indexOf(side);
+  if (index) input.lookup = indexLookup(index);
+  return input;
+}
+
 export function runDiff(cmp: Comparison, opts: RunOptions = {}): Finding[] {
   const config = opts.config ?? EMPTY_CONFIG;
   const rules = opts.rules ?? RULES;
@@ -106,7 +127,7 @@ export function runDiff(cmp: Comparison, opts: RunOptions = {}): Finding[] {
   }
   const audited = changedEvents(cmp, driftReports);
   if (audited.length > 0) {
-    const after = runAudit({ snapshot: cmp.new, events: audited, all: cmp.new.events, added: cmp.added, isChange: true }, { config, rules });
+    const after = runAudit(auditInput(cmp.new, audited, { added: cmp.added }), { config, rules });
     findings.push(...introducedAuditFindings(cmp, audited, after, { config, rules }));
   }
   if (opts.uses) {
@@ -126,7 +147,7 @@ export function introducedAuditFindings(cmp: Comparison, audited: readonly Event
   const oldEvents = cmp.pairs.filter((p) => auditedKeys.has(eventKey(p.new))).map((p) => p.old);
   if (oldEvents.length === 0) return after;
   const newKeyOf = new Map(cmp.pairs.map((p) => [eventKey(p.old), eventKey(p.new)]));
-  const before = runAudit({ snapshot: cmp.old, events: oldEvents, all: cmp.old.events, isChange: true }, opts);
+  const before = runAudit(auditInput(cmp.old, oldEvents, {}), opts);
   const had = new Set<string>();
   for (const f of before) for (const e of f.events ?? [f.event]) had.add(`${f.rule}\0${newKeyOf.get(e) ?? e}\0${f.field ?? ''}`);
   return after.filter((f) => !(f.events ?? [f.event]).every((e) => had.has(`${f.rule}\0${e}\0${f.field ?? ''}`)));
@@ -138,8 +159,19 @@ export function runAudit(input: AuditContext, opts: RunOptions = {}): Finding[] 
   // Syscall events are generated from SYSCALL_DEFINE and the `ftrace` system holds ftrace's own entries
   // (kernel/trace/trace_entries.h, printed by custom code): nobody writes them as trace events.
   const authored = (events: EventDef[]): EventDef[] => events.filter((e) => e.kind !== 'syscall' && e.system !== 'ftrace');
-  const ctx: AuditContext = { ...input, events: authored(input.events), all: authored(input.all) };
+  // `all` is read only by a rule that asks for it (an indexed snapshot decodes every event for it).
+  let all: EventDef[] | undefined;
+  const ctx: AuditContext = {
+    snapshot: input.snapshot,
+    events: authored(input.events),
+    isChange: input.isChange,
+    get all() {
+      return (all ??= authored(input.all));
+    },
+  };
   if (input.added) ctx.added = authored(input.added);
+  const isAuthored = (e: EventDef) => e.kind !== 'syscall' && e.system !== 'ftrace';
+  ctx.lookup = filteredLookup(input.lookup ?? listLookup(ctx.all), isAuthored);
   return runEach(rules.filter(isAuditRule), config, (rule, emit, options) => rule.check(ctx, emit, options));
 }
 
