@@ -190,11 +190,14 @@ export function checkUseAcross(use: Use, cmp: Comparison): Verdict[] {
     else if (p) out.push({ cause: p.relation === 'moved' ? 'event-moved-system' : 'event-renamed', event: key, change: `${key} is now ${eventKey(p.new)}`, why: `the reader attaches to ${key} by name`, eventMissing: true, old: key, new: eventKey(p.new) });
     else if (news.length === 0) out.push({ cause: 'event-removed', event: key, change: cmp.configBound ? `${key} is not on the new side (removed, or not built in the captured configuration)` : `${key} removed`, why: 'the reader attaches to it', eventMissing: true });
   }
+  // A tree may define one event once per architecture (kvm:kvm_exit): the use keeps working if one does.
+  const byKey = new Map<string, Verdict[][]>();
   for (const p of pairs) {
-    if (use.field !== undefined) out.push(...fieldVerdicts(use, p, cmp));
-    else if (use.arg !== undefined) out.push(...argVerdicts(use, p));
-    else if (use.read === 'print-text') out.push(...printVerdicts(use, p));
+    const v = use.field !== undefined ? fieldVerdicts(use, p, cmp) : use.arg !== undefined ? argVerdicts(use, p) : use.read === 'print-text' ? printVerdicts(use, p) : [];
+    const key = eventKey(p.old);
+    byKey.set(key, [...(byKey.get(key) ?? []), v]);
   }
+  for (const variants of byKey.values()) if (variants.every((v) => v.length > 0)) out.push(...variants[0]!);
   return out;
 }
 
@@ -210,9 +213,12 @@ export function checkUseOn(use: Use, kernel: Snapshot): Verdict[] | 'unknown' {
         : { cause: 'missing', event: use.event, change: sideFacets(kernel).allConfigs ? `${use.event} does not exist in this kernel` : `${use.event} is not in this kernel (or not built/loaded when it was captured)`, why: 'the reader attaches to it', eventMissing: true },
     ];
   }
-  const out: Verdict[] = [];
+  // One verdict list per definition; a key defined once per architecture keeps working if one variant does.
+  const byKey = new Map<string, Verdict[][]>();
   for (const ev of evs) {
+    const out: Verdict[] = [];
     const event = eventKey(ev);
+    byKey.set(event, [...(byKey.get(event) ?? []), out]);
     if (use.field !== undefined) {
       const f = fieldOf(ev, kernel, use.field);
       if (!f) {
@@ -239,5 +245,5 @@ export function checkUseOn(use: Use, kernel: Snapshot): Verdict[] | 'unknown' {
       out.push({ cause: 'mismatch', event, change: `print format is "${ev.print.fmt}"`, why: `the reader parses "${use.print}"` });
     }
   }
-  return out;
+  return [...byKey.values()].flatMap((variants) => (variants.every((v) => v.length > 0) ? variants[0]! : []));
 }

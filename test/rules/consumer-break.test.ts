@@ -170,6 +170,13 @@ describe('consumer-break: one kernel alone and the drift findings', () => {
     expect(breaks([wake, wnew], [wake], [u])).toEqual([]);
     expect(breaks([wake, wnew], [sw()], [u]).map((f) => f.cause)).toEqual(['event-removed', 'event-removed']);
   });
+  it('an event a tree defines once per architecture works if one variant has what the use reads (kvm:kvm_exit)', () => {
+    const x86 = real('kvm:kvm_exit');
+    const arm = edit(x86, (e) => (e.fields = e.fields.filter((f) => f.name !== 'exit_reason')));
+    const u = use({ event: 'kvm:kvm_exit', field: 'exit_reason', read: 'by-name' });
+    expect(runConsumers({ uses: [u], kernel: snapshot({ kind: 'tree', events: [arm, x86] }) })).toEqual([]);
+    expect(runConsumers({ uses: [u], kernel: snapshot({ kind: 'tree', events: [arm] }) }).map((f) => f.cause)).toEqual(['missing']);
+  });
   it('is registered as a consumer rule', () => {
     expect(RULES.find((r) => r.meta.id === 'consumer-break')?.meta.category).toBe('consumer');
   });

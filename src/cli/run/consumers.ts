@@ -1,5 +1,4 @@
 /** `tpdrift consumers`: the inventory of what consumer programs read; with --against, what breaks on one kernel. */
-import path from 'node:path';
 import { UsageError } from '../../errors.js';
 import { runConsumers } from '../../engine/run.js';
 import { readConsumers } from '../../consumers/read.js';
@@ -11,11 +10,11 @@ import type { ReportArgs } from '../options.js';
 import { emitReport, sideInfo } from '../output.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { reportConfig } from '../report-config.js';
+import { givenPath } from '../consumer-args.js';
 
 export async function run(a: ReportArgs & { paths: string[]; against?: string }, io: Io): Promise<number> {
   const config = reportConfig(a, io);
-  // Paths are resolved against the working directory and shown as given.
-  const inventory = readConsumers(a.paths.map((p) => (path.isAbsolute(p) ? p : path.join(io.cwd, p))));
+  const inventory = readConsumers(a.paths.map((p) => givenPath(p, io)));
   if (a.against === undefined) {
     if (a.format !== 'text' && a.format !== 'json') throw new UsageError(`--format ${a.format}: the inventory is text or json (reports of what breaks: --against)`);
     const text = renderInventory(inventory, a.format);
