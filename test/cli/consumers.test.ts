@@ -124,3 +124,16 @@ describe('bad consumer input: one line naming the file, exit 2; a listed problem
     expect(out.problems.map((p: { file: string }) => path.basename(p.file))).toEqual(['k.json', 'm.json', 'stray.bt', 'unclosed.bt']);
   });
 });
+
+describe('history --consumers', () => {
+  it('says per step which tools the step breaks', async () => {
+    const snap = JSON.parse(fs.readFileSync(SNAP, 'utf8'));
+    snap.events = snap.events.filter((e: { system: string; name: string }) => !(e.system === 'sched' && e.name === 'sched_switch'));
+    const gone = write('history-gone.json', JSON.stringify(snap));
+    const r = await run(['history', SNAP, gone, SNAP, '--consumers', path.join(tmp, 'tools/runqlat.bt'), '-f', 'json']);
+    expect(r.code).toBe(0);
+    const h = JSON.parse(r.stdout);
+    expect(h.steps.map((s: { consumers: { affected: string[] } }) => s.consumers.affected)).toEqual([['runqlat.bt'], []]);
+    expect(h.steps[0].consumers.breaks[0].message).toContain('sched:sched_switch removed (event-removed)');
+  });
+});
