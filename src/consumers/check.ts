@@ -203,8 +203,10 @@ export function checkUseAcross(use: Use, cmp: Comparison): Verdict[] {
 
 /** What one kernel alone says about a use: does it find everything it needs, where it expects it? */
 export function checkUseOn(use: Use, kernel: Snapshot): Verdict[] | 'unknown' {
-  if (!canTellEvent(use, kernel)) return 'unknown';
   const evs = resolveUse(use, kernel);
+  // A side without bare tracepoints still shows a raw tracepoint that is also a trace event; one it does
+  // not show may be bare, so its absence says nothing.
+  if (!canTellEvent(use, kernel) && (evs.length === 0 || use.attach === 'tracefs')) return 'unknown';
   if (evs.length === 0) {
     const bare = use.attach === 'tracefs' && resolveUse({ ...use, attach: 'raw_tp' }, kernel).some((e) => eventKey(e) === use.event);
     return [
