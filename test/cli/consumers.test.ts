@@ -102,3 +102,22 @@ describe('history --consumers', () => {
     expect(h.steps[0].consumers.breaks[0].message).toContain('sched:sched_switch removed (event-removed)');
   });
 });
+
+describe('check-patch --consumers', () => {
+  it("a patch dropping sched_switch's prev_pid from Debian 6.1's sched.h breaks a script reading it, at the script's line", async () => {
+    const { createTwoFilesPatch } = await import('diff');
+    const tree = path.join(ROOT, 'test/fixtures/tree-real/linux-6.1');
+    const rel = 'include/trace/events/sched.h';
+    const before = fs.readFileSync(path.join(tree, rel), 'utf8');
+    const after = before.replace(/\t\t__field\(\s*pid_t,\s*prev_pid\s*\)\n/, '').replace('\t\t__entry->prev_pid\t= prev->pid;\n', '');
+    expect(after).not.toBe(before);
+    const patch = write('drop-prev-pid.patch', createTwoFilesPatch(`a/${rel}`, `b/${rel}`, before, after));
+    write('tools2/prev.bt', 'tracepoint:sched:sched_switch\n{\n  @[args->prev_pid] = 1;\n}\n');
+    const r = await run(['check-patch', patch, '--tree', tree, '--consumers', path.join(tmp, 'tools2'), '-f', 'json']);
+    const out = JSON.parse(r.stdout);
+    const brk = out.findings.filter((f: { rule: string }) => f.rule === 'consumer-break');
+    expect(brk).toHaveLength(1);
+    expect(brk[0]).toMatchObject({ severity: 'error', event: 'sched:sched_switch', field: 'prev_pid', cause: 'field-removed', consumer: { tool: 'prev.bt', line: 3 } });
+    expect(out.consumers.affected).toEqual(['prev.bt']);
+  });
+});
