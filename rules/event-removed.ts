@@ -23,6 +23,8 @@ const rule: DriftRule = {
         // one configuration's capture cannot tell a removal from an event that is not built: info.
         ...(cmp.configBound ? { severity: 'info' as const } : bare ? { severity: 'warning' as const } : {}),
         ...(e.class ? { class: e.class } : {}),
+        // The new side has no line for it: point at the definition that was removed, and say whose it is.
+        ...(e.location ? { location: { file: e.location.file, line: e.location.line, side: 'old' as const } } : {}),
       });
     }
   },

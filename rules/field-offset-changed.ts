@@ -1,6 +1,7 @@
 import type { DriftRule } from '../src/engine/rule.js';
 import { eventKey, fieldLocation } from '../src/model/snapshot.js';
 import { pairsWithFields, payloadBase } from '../src/diff/compare.js';
+import { headerChange, headerMove } from '../src/diff/header.js';
 
 const rule: DriftRule = {
   meta: {
@@ -10,7 +11,31 @@ const rule: DriftRule = {
     description: 'Fields moved within the record: readers of fixed offsets (BPF programs on tracepoint contexts, hand-written parsers) break. Reported once per event.',
   },
   check(cmp, emit) {
+    const header = headerChange(cmp);
     for (const p of pairsWithFields(cmp)) {
+      // The common header changed size: a field is moved when it is not where the old fields relaid after the
+      // new header put it (fields that moved only with the header are counted once by common-fields-changed).
+      const byHeader = header ? headerMove(p, header) : undefined;
+      if (byHeader) {
+        const moved: { name: string; from: number; to: number; expected: number }[] = [];
+        for (const fp of [...p.fields.matched, ...p.fields.renamed]) {
+          const expected = byHeader.expected.get(fp.old)!;
+          if (fp.new.offset !== expected) moved.push({ name: fp.new.name, from: fp.old.offset!, to: fp.new.offset!, expected });
+        }
+        if (moved.length === 0) continue;
+        const first = moved[0]!;
+        const loc = fieldLocation(p.new, p.new.fields.find((f) => f.name === first.name));
+        const how = `offset ${first.from} → ${first.to}, where the new common header alone would put it at ${first.expected}`;
+        emit({
+          event: eventKey(p.new),
+          message: moved.length === 1 ? `field '${first.name}' moved: ${how}` : `${moved.length} fields moved (first '${first.name}': ${how})`,
+          old: Object.fromEntries(moved.map((m) => [m.name, m.from])),
+          new: Object.fromEntries(moved.map((m) => [m.name, m.to])),
+          ...(loc ? { location: loc } : {}),
+          ...(p.new.class ? { class: p.new.class } : {}),
+        });
+        continue;
+      }
       // Offsets are compared after the common header, so a header change (reported once on its own)
       // does not make every field of every event look moved.
       const oldBase = payloadBase(p.old);

@@ -3,7 +3,9 @@
 // ${TPDRIFT_KERNEL_CACHE:-$HOME/.cache/tpdrift}: debs/ holds the .debs, trees/linux-source-<v>/ the
 // unpacked trees. Idempotent: a tree is complete when its marker file exists (written last), so a
 // half-unpacked tree is removed and unpacked again. Needs apt-get (with `apt-get update` done),
-// dpkg-deb and tar with xz support. `--bench` also fetches the trees only the benchmark reads.
+// dpkg-deb and tar with xz support. `--bench` also fetches the trees only the benchmark reads. A kernel of
+// another Debian suite (`suite: 'sid'`) is downloaded through a sources list of its own under the cache
+// (apt-get -o Dir::Etc::SourceList=...), so the machine's apt configuration is never changed.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +14,7 @@ import path from 'node:path';
 export const KERNELS = [
   { pkg: 'linux-source-6.12', version: '6.12.117-1~deb12u1', tree: 'linux-source-6.12' },
   { pkg: 'linux-source-6.1', version: '6.1.176-1', tree: 'linux-source-6.1' },
+  { pkg: 'linux-source-7.2', version: '7.2.13-1', tree: 'linux-source-7.2', suite: 'sid' },
 ];
 /** The benchmark's nightly case: the point release before 6.12.117, extracted with the caches 6.12.117 left. */
 export const BENCH_KERNELS = [{ pkg: 'linux-source-6.12', version: '6.12.115-2~deb12u1', tree: 'linux-source-6.12.115' }];
@@ -24,6 +27,33 @@ fs.mkdirSync(debs, { recursive: true });
 fs.mkdirSync(trees, { recursive: true });
 
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'], ...opts });
+
+/**
+ * apt-get options that read only `suite`'s package lists, kept in <cache>/apt-<suite>/ (made, and updated
+ * once, on first use): the system's sources and lists are neither read nor written.
+ */
+const suiteOptions = new Map();
+function aptOptionsFor(suite) {
+  if (!suite) return [];
+  let opts = suiteOptions.get(suite);
+  if (opts) return opts;
+  const dir = path.join(cache, `apt-${suite}`);
+  const lists = path.join(dir, 'lists');
+  fs.mkdirSync(path.join(lists, 'partial'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'cache', 'archives', 'partial'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'parts'), { recursive: true });
+  const sources = path.join(dir, 'sources.list');
+  fs.writeFileSync(sources, `deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian ${suite} main\n`);
+  opts = [
+    '-o', `Dir::Etc::SourceList=${sources}`,
+    '-o', `Dir::Etc::SourceParts=${path.join(dir, 'parts')}`,
+    '-o', `Dir::State::Lists=${lists}`,
+    '-o', `Dir::Cache=${path.join(dir, 'cache')}`,
+  ];
+  run('apt-get', [...opts, 'update']);
+  suiteOptions.set(suite, opts);
+  return opts;
+}
 
 function debFile(k) {
   // apt-get download names files <pkg>_<version with ':' escaped>_<arch>.deb
@@ -41,7 +71,7 @@ for (const k of process.argv.includes('--bench') ? [...KERNELS, ...BENCH_KERNELS
   let deb = debFile(k);
   if (!deb) {
     console.log(`${k.pkg}=${k.version}: downloading`);
-    run('apt-get', ['download', `${k.pkg}=${k.version}`], { cwd: debs });
+    run('apt-get', [...aptOptionsFor(k.suite), 'download', `${k.pkg}=${k.version}`], { cwd: debs });
     deb = debFile(k);
     if (!deb) throw new Error(`apt-get download ${k.pkg}=${k.version} left no .deb in ${debs}`);
   }

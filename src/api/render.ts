@@ -9,6 +9,8 @@ export interface RenderSettings {
   color?: boolean;
   /** Where a reporter says something about its output (e.g. SARIF cut to GitHub's limits). */
   warn?: (message: string) => void;
+  /** The summary view (counts by system and rule) instead of the full list, where the format has one. */
+  summaryOnly?: boolean;
 }
 
 /**
@@ -24,5 +26,9 @@ export async function render(input: Outcome | ReportData, settings: RenderSettin
     const layouts = buildLayouts(data, input.old?.snapshot, input.new.snapshot);
     if (layouts) data = { ...data, layouts };
   }
-  return reporter(data, { color: settings.color ?? false, ...(settings.warn ? { warn: settings.warn } : {}) });
+  return reporter(data, {
+    color: settings.color ?? false,
+    ...(settings.warn ? { warn: settings.warn } : {}),
+    ...(settings.summaryOnly ? { summaryOnly: true } : {}),
+  });
 }

@@ -128,7 +128,7 @@ export async function checkPatch(
   });
   const label = `${tree} + ${patches.map((p) => p.label).join(' ')}`;
   const problems = sideProblems(check.after, 'new').filter((p) => check.touched.includes(p.file));
-  const report = makeReport({ new: { label, kind: 'tree', events: check.after.events.length }, findings: check.findings, problems, ...(opts.consumers ? { consumers: opts.consumers } : {}) });
+  const report = makeReport({ new: describeSource(label, 'tree', check.after), findings: check.findings, problems, ...(opts.consumers ? { consumers: opts.consumers } : {}) });
   return { ...check, report };
 }
 

@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { InputError, UsageError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
+import { protectStdinDash } from './stdin-arg.js';
 import { type CommandResult, type Io, processIo } from './context.js';
 import { diffCommand } from './commands/diff.js';
 import { extractCommand } from './commands/extract.js';
@@ -18,6 +19,7 @@ import { consumersCommand } from './commands/consumers.js';
 export type { Io } from './context.js';
 
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  argv = protectStdinDash(argv);
   const result: CommandResult = { code: 0 };
   const debug = argv.includes('--debug');
   const parser = yargs(argv)

@@ -26,6 +26,14 @@ export interface ReportArgs {
   'write-baseline'?: string;
   suppressions?: string;
   'max-warnings'?: number;
+  /** --events: event patterns (`sched:*`, `block`, globs) the run is about. */
+  events?: string[];
+  /** --path: source path globs matched against findings' locations. */
+  path?: string[];
+  /** --show: list findings at or above this severity; the rest are counted. */
+  show?: Severity;
+  /** --summary: the summary view alone. */
+  summary?: boolean;
   /** Consumer programs and manifests (files or folders) whose uses the consumer rules check. */
   consumers?: string[];
 }
@@ -62,6 +70,13 @@ export function withReportOptions<T>(y: Argv<T>) {
     .option('write-baseline', { type: 'string', describe: "record this run's findings as a baseline FILE" })
     .option('suppressions', { type: 'string', describe: 'reviewed accepted changes: JSON {"suppressions": [{rule, event, field?, reason}]}' })
     .option('max-warnings', { type: 'number', describe: 'exit 1 when more than N unsuppressed warnings remain' })
+    .option('events', { alias: 'e', type: 'string', array: true, describe: "only these events: patterns like 'sched:*', '*:sched_switch', or a system name (block)" })
+    .option('path', { type: 'string', array: true, describe: "only findings located under these source paths (globs: 'fs/xfs/**', include/trace/events/sched.h)" })
+    .option('show', {
+      choices: ['error', 'warning', 'info'] as const,
+      describe: 'list findings at or above this severity; the rest are still counted and still count for --fail-on (SARIF default: warning)',
+    })
+    .option('summary', { type: 'boolean', describe: 'print the summary view only (counts by system × severity and by rule; text and markdown)' })
     .check((argv) => {
       const mw = (argv as unknown as ReportArgs)['max-warnings'];
       if (mw !== undefined && (!Number.isInteger(mw) || mw < 0)) throw new UsageError('--max-warnings: expected a whole number ≥ 0');

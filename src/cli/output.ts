@@ -2,11 +2,23 @@
 import { type Finding, severityRank } from '../engine/finding.js';
 import type { ReportData } from '../report/model.js';
 import { render } from '../api/render.js';
-import type { Outcome } from '../api/run.js';
+import type { Outcome, PatchOutcome } from '../api/run.js';
+import type { Snapshot } from '../model/snapshot.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { decideColor } from './color.js';
 import type { Io } from './context.js';
 import type { FailOn, ReportArgs } from './options.js';
+import { type ScopeOptions, applyDisplayThreshold, checkScopeAgainst, scopeReport } from '../report/scope.js';
+
+/** The scope and display threshold the options ask for (SARIF lists warnings and up unless --show says otherwise). */
+export function scopeOptions(args: ReportArgs): ScopeOptions {
+  const scope: ScopeOptions = {};
+  if (args.events && args.events.length > 0) scope.events = args.events;
+  if (args.path && args.path.length > 0) scope.paths = args.path;
+  const show = args.show ?? (args.format === 'sarif' ? 'warning' : undefined);
+  if (show && show !== 'info') scope.show = show;
+  return scope;
+}
 
 export function exitCodeFor(findings: Finding[], failOn: FailOn): number {
   if (failOn === 'none') return 0;
@@ -42,28 +54,47 @@ export async function acceptFindings(report: ReportData, args: ReportArgs, io: I
   return out;
 }
 
+/** The snapshots a report was made from, which scope patterns are checked against (an unknown event is an error). */
+function sidesOf(input: Outcome | PatchOutcome | ReportData): Snapshot[] {
+  if (!('report' in input)) return [];
+  if ('before' in input) return [input.before, input.after];
+  return [input.old?.snapshot, input.new.snapshot].filter((s): s is Snapshot => s !== undefined);
+}
+
+function isOutcome(input: Outcome | PatchOutcome | ReportData): input is Outcome {
+  return 'report' in input && !('before' in input);
+}
+
 /**
  * Renders and writes a report; returns the exit code its findings call for. Before rendering, the
  * suppressions file and the baseline mark what they accept; after writing, --write-baseline records
  * this run's findings. Given the outcome (the report with its sources), the HTML report draws layouts.
  */
-export async function emitReport(input: Outcome | ReportData, args: ReportArgs, io: Io): Promise<number> {
-  const report = 'report' in input ? input.report : input;
-  const accepted = await acceptFindings(report, args, io);
+export async function emitReport(input: Outcome | PatchOutcome | ReportData, args: ReportArgs, io: Io): Promise<number> {
+  const scope = scopeOptions(args);
+  checkScopeAgainst(scope, sidesOf(input));
+  const report = scopeReport('report' in input ? input.report : input, scope);
+  let data = await acceptFindings(report, args, io);
+  // The exit code counts everything in scope; --show only decides what is listed.
+  const code = exitCodeWithLimits(data.findings, args['fail-on'], args['max-warnings']);
+  data = applyDisplayThreshold(data);
   const toFile = args.output !== undefined && args.output !== '-';
   const color = toFile ? false : decideColor(args.color, io.env, io.stdoutIsTTY);
-  const text = await render('report' in input ? { ...input, report: accepted } : accepted, {
+  const text = await render(isOutcome(input) ? { ...input, report: data } : data, {
     format: args.format,
     color,
     warn: (m) => io.stderr(`tpdrift: ${m}\n`),
+    ...(args.summary ? { summaryOnly: true } : {}),
   });
   if (toFile) writeFileAtomic(args.output!, text);
   else io.stdout(text);
   if (args['write-baseline'] !== undefined) {
     const { writeBaseline } = await import('../report/baseline.js');
     writeBaseline(args['write-baseline'], report.findings);
+    // Writing a baseline accepts today's findings: the step that records them succeeds.
+    return 0;
   }
-  return exitCodeWithLimits(accepted.findings, args['fail-on'], args['max-warnings']);
+  return code;
 }
 
 /** A progress line on stderr, only when stderr is a terminal. */

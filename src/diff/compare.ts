@@ -47,6 +47,11 @@ export interface Comparison {
   pairs: EventPair[];
   removed: EventDef[];
   added: EventDef[];
+  /**
+   * Events on one side only whose defining file the other side could not read whole (a problem names that
+   * file there): not removed or added, but unknown. The reports list those problems ("not read").
+   */
+  unread: { event: EventDef; side: 'old' | 'new'; unreadBy: 'old' | 'new' }[];
 }
 
 /**
@@ -160,6 +165,13 @@ export function compareSnapshots(old: Snapshot, neu: Snapshot): Comparison {
   }
   for (const [key, news] of newByKey) if (!oldByKey.has(key)) added.push(...news);
 
+  // An event the other side could not read is not an event the kernel removed (or added).
+  const unread: Comparison['unread'] = [];
+  const notReadNew = problemFiles(neu);
+  const notReadOld = problemFiles(old);
+  removed = removed.filter((e) => !(e.location && notReadNew.has(e.location.file) && unread.push({ event: e, side: 'old', unreadBy: 'new' })));
+  added = added.filter((e) => !(e.location && notReadOld.has(e.location.file) && unread.push({ event: e, side: 'new', unreadBy: 'old' })));
+
   // Moved to another system: same event name, one candidate each way.
   const movedPairs = uniquePairs(removed, added, (e) => e.name);
   for (const [o, n] of movedPairs) pairs.push(pairEvents(o, n, 'moved'));
@@ -186,7 +198,13 @@ export function compareSnapshots(old: Snapshot, neu: Snapshot): Comparison {
     pairs,
     removed,
     added,
+    unread,
   };
+}
+
+/** Files a side's snapshot says it could not read (whole or in part). */
+function problemFiles(s: Snapshot): Set<string> {
+  return new Set((s.problems ?? []).map((p) => p.file));
 }
 
 function uniquePairs(olds: EventDef[], news: EventDef[], key: (e: EventDef) => string): [EventDef, EventDef][] {

@@ -17,6 +17,8 @@ export function severityRank(s: Severity): number {
   return s === 'error' ? 3 : s === 'warning' ? 2 : 1;
 }
 
+export type FindingLocation = SourceLocation & { side?: 'old' };
+
 export interface Finding {
   rule: string;
   severity: Severity;
@@ -26,8 +28,11 @@ export interface Finding {
   message: string;
   old?: unknown;
   new?: unknown;
-  /** Into the new side when it is a source tree or a patch. */
-  location?: SourceLocation;
+  /**
+   * Into the new side when it is a source tree or a patch; a finding about something the new side no longer
+   * has (a removed event) points at the old side's definition, with `side: 'old'`.
+   */
+  location?: FindingLocation;
   /** Every event one change covers (a DECLARE_EVENT_CLASS change fans out), sorted. */
   events?: string[];
   /** consumer-break: the consumer use that breaks, and the drift rule naming the kernel change behind it. */

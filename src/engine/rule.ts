@@ -6,7 +6,7 @@
 import type { Comparison } from '../diff/compare.js';
 import type { EventDef, Snapshot, SourceLocation } from '../model/snapshot.js';
 import type { AttachKind, ConsumerFamily, ReadMode, Use } from '../consumers/model.js';
-import type { Finding, Severity } from './finding.js';
+import type { Finding, FindingLocation, Severity } from './finding.js';
 
 export type RuleCategory = 'drift' | 'audit' | 'consumer';
 
@@ -25,7 +25,8 @@ export interface Report {
   message: string;
   old?: unknown;
   new?: unknown;
-  location?: SourceLocation;
+  /** Into the new side; `side: 'old'` when only the old side has it (what a removal removed). */
+  location?: FindingLocation;
   /** A rule may escalate or lower its own default for a case (e.g. a patch adding a hard-coded field). */
   severity?: Severity;
   /** Events one change covers; the engine also groups identical class-wide findings itself. */

@@ -109,9 +109,8 @@ export function runDiff(cmp: Comparison, opts: RunOptions = {}): Finding[] {
   }
   const audited = changedEvents(cmp, driftReports);
   if (audited.length > 0) {
-    findings.push(
-      ...runAudit({ snapshot: cmp.new, events: audited, all: cmp.new.events, added: cmp.added, isChange: true }, { config, rules }),
-    );
+    const after = runAudit({ snapshot: cmp.new, events: audited, all: cmp.new.events, added: cmp.added, isChange: true }, { config, rules });
+    findings.push(...introducedAuditFindings(cmp, audited, after, { config, rules }));
   }
   if (opts.uses) {
     const drift = findings.filter((f) => rules.some((r) => isDriftRule(r) && r.meta.id === f.rule)).sort(compareFindings);
@@ -119,6 +118,22 @@ export function runDiff(cmp: Comparison, opts: RunOptions = {}): Finding[] {
     annotateConsumers(drift, opts.uses, cmp);
   }
   return findings.sort(compareFindings);
+}
+
+/**
+ * The audit findings a change introduces: the new side's, less those its old side already had for the same
+ * event (through renames), rule and field. A change that touches every event (a compiler flag that flips
+ * char's signedness) must not blame itself for every old flaw of the tree.
+ */
+export function introducedAuditFindings(cmp: Comparison, audited: readonly EventDef[], after: Finding[], opts: RunOptions): Finding[] {
+  const auditedKeys = new Set(audited.map(eventKey));
+  const oldEvents = cmp.pairs.filter((p) => auditedKeys.has(eventKey(p.new))).map((p) => p.old);
+  if (oldEvents.length === 0) return after;
+  const newKeyOf = new Map(cmp.pairs.map((p) => [eventKey(p.old), eventKey(p.new)]));
+  const before = runAudit({ snapshot: cmp.old, events: oldEvents, all: cmp.old.events, isChange: true }, opts);
+  const had = new Set<string>();
+  for (const f of before) for (const e of f.events ?? [f.event]) had.add(`${f.rule}\0${newKeyOf.get(e) ?? e}\0${f.field ?? ''}`);
+  return after.filter((f) => !(f.events ?? [f.event]).every((e) => had.has(`${f.rule}\0${e}\0${f.field ?? ''}`)));
 }
 
 export function runAudit(input: AuditContext, opts: RunOptions = {}): Finding[] {

@@ -1,6 +1,6 @@
 /**
  * What a side can tell, by the kind of source its events were read from. A comparison compares only what both
- * sides can tell: a capture has no TP_PROTO, a tree has no syscall events until it predicts them, a BTF has no
+ * sides can tell: a capture has no TP_PROTO, a tree without a syscall table predicts no syscall events, a BTF has no
  * TRACE_SYSTEM. A `Record` over the origin kinds, so that a new kind cannot be added without saying what it tells.
  */
 import type { OriginKind, Snapshot } from './snapshot.js';
@@ -27,7 +27,7 @@ export interface Facets {
 }
 
 export const FACETS: Readonly<Record<OriginKind, Facets>> = {
-  tree: { printArgsExpanded: false, proto: true, tracepoints: true, conditions: true, classes: true, syscalls: false, allConfigs: true, print: true, systems: true },
+  tree: { printArgsExpanded: false, proto: true, tracepoints: true, conditions: true, classes: true, syscalls: true, allConfigs: true, print: true, systems: true },
   tracefs: { printArgsExpanded: true, proto: false, tracepoints: false, conditions: false, classes: false, syscalls: true, allConfigs: false, print: true, systems: true },
   btf: { printArgsExpanded: false, proto: true, tracepoints: true, conditions: false, classes: true, syscalls: false, allConfigs: false, print: false, systems: false },
 };
@@ -38,7 +38,12 @@ export function facetsOf(kind: OriginKind): Facets {
 
 /** What one side tells: its origin's facets. (A side read from several origins would combine them here.) */
 export function sideFacets(s: Snapshot): Facets {
-  return facetsOf(s.kernel.kind);
+  const f = facetsOf(s.kernel.kind);
+  // A tree's syscall events are predicted from its x86_64 syscall table and its trace_syscalls.c: a tree
+  // that has none (a partial tree, a generator of unknown form, a snapshot made before they were predicted)
+  // cannot tell them, and must not make the other side's look added or removed.
+  if (f.syscalls && s.kernel.kind === 'tree' && !s.events.some((e) => e.kind === 'syscall')) return { ...f, syscalls: false };
+  return f;
 }
 
 /** What both sides tell. */

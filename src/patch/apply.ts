@@ -7,6 +7,7 @@ import path from 'node:path';
 import { applyPatch, type StructuredPatch } from 'diff';
 import { InputError } from '../errors.js';
 import type { FilePatch } from './read.js';
+import { type HunkFailure, firstFailingHunk, lineCount } from './hunks.js';
 
 export interface PatchedTree {
   /** Tree-relative path → content before the series (null: did not exist). */
@@ -27,26 +28,29 @@ function readTreeFile(root: string, rel: string): string | null {
   }
 }
 
-/** The first hunk of `patch` that does not apply to `text` (1-based), for the error message. */
-function failingHunk(text: string, patch: StructuredPatch): number {
-  for (let i = 1; i <= patch.hunks.length; i++) {
-    if (applyPatch(text, { ...patch, hunks: patch.hunks.slice(0, i) }) === false) return i;
-  }
-  return patch.hunks.length;
-}
-
 /**
- * A hunk must start inside the file (with the little slack real patches need): the `diff` package searches
- * outward from the stated line, so a hunk claiming line 10^30 would never finish.
+ * The `diff` package searches outward from a hunk's stated line without bound, so a hunk claiming line
+ * 10^30 would never finish: before it runs, every hunk must start inside the file (or be found, in order, by
+ * firstFailingHunk, whose search the file bounds). A hunk that is not found is named as GNU patch names it.
  */
 function checkHunkBounds(fp: FilePatch, text: string, file: string): void {
-  const lines = text.split('\n').length;
-  fp.patch.hunks.forEach((h, i) => {
-    const bad = !Number.isSafeInteger(h.oldStart) || !Number.isSafeInteger(h.oldLines) || h.oldStart < 0 || h.oldLines < 0;
-    if (bad || h.oldStart > lines + 1 || h.oldLines > lines + 1) {
-      throw new InputError(fp.source, `does not apply to ${file}: hunk ${i + 1} (@@ -${h.oldStart},${h.oldLines} @@) lies outside the file (${lines} lines)`);
-    }
-  });
+  const lines = lineCount(text);
+  const outside = fp.patch.hunks.some(
+    (h) => !Number.isSafeInteger(h.oldStart) || !Number.isSafeInteger(h.oldLines) || h.oldStart < 0 || h.oldLines < 0 || h.oldStart > lines + 1 || h.oldLines > lines + 1,
+  );
+  if (!outside) return;
+  const failure = firstFailingHunk(text, fp.patch) ?? { hunk: fp.patch.hunks.findIndex((h) => h.oldStart > lines + 1) + 1, at: 0, reason: 'outside' as const };
+  throw hunkError(fp, file, failure, lines);
+}
+
+function hunkError(fp: FilePatch, file: string, failure: HunkFailure, lines: number): InputError {
+  const h = fp.patch.hunks[Math.max(0, failure.hunk - 1)]!;
+  const header = `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`;
+  const why =
+    failure.reason === 'outside'
+      ? `lies outside the file (${lines} lines)`
+      : `does not match at line ${failure.at} (the file has ${lines} lines)`;
+  return new InputError(fp.source, `does not apply to ${file}: hunk ${failure.hunk} (${header}) ${why}`);
 }
 
 export function applyPatches(root: string, patches: FilePatch[]): PatchedTree {
@@ -73,9 +77,10 @@ export function applyPatches(root: string, patches: FilePatch[]): PatchedTree {
     checkHunkBounds(fp, text ?? '', source);
     const result = fp.patch.hunks.length === 0 ? text : applyPatch(text ?? '', fp.patch);
     if (result === false) {
-      const n = failingHunk(text ?? '', fp.patch);
-      const h = fp.patch.hunks[n - 1]!;
-      throw new InputError(fp.source, `does not apply to ${source}: hunk ${n} (@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@) does not match`);
+      // Found in order by our search but not by the package's (a stated line it would not look past): name
+      // the last hunk rather than none.
+      const failure = firstFailingHunk(text ?? '', fp.patch) ?? { hunk: fp.patch.hunks.length, at: fp.patch.hunks.at(-1)!.oldStart, reason: 'mismatch' as const };
+      throw hunkError(fp, source, failure, lineCount(text ?? ''));
     }
     if (source !== target) after.set(source, null);
     after.set(target, result ?? '');

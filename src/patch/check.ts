@@ -86,11 +86,12 @@ export function sameJson(x: unknown, y: unknown): boolean {
  * the patched file where the removed definition stood.
  */
 function locate(f: Finding, before: Snapshot, patches: FilePatch[]): Finding {
-  if (f.location) return f;
+  if (f.location && f.location.side !== 'old') return f;
   const old = before.events.find((e) => eventKey(e) === f.event);
   if (!old?.location) return f;
   const fp = patches.filter((p) => p.oldPath === old.location!.file);
   if (fp.length === 0) return f;
+  // The patched file's line where the removed definition stood (a new-side line, the one a reviewer sees).
   let line = old.location.line;
   for (const p of fp) line = mapLineThroughPatch(p.patch, line);
   return { ...f, location: { file: fp[fp.length - 1]!.newPath ?? old.location.file, line } };

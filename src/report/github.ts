@@ -21,12 +21,13 @@ const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', 
 
 export function annotation(f: ReportFinding): string {
   const props: string[] = [];
-  if (f.location) {
+  // An old-side location names a line the new tree no longer has: the message carries it instead.
+  if (f.location && f.location.side !== 'old') {
     props.push(`file=${escapeProperty(f.location.file)}`, `line=${f.location.line}`);
   }
   props.push(`title=${escapeProperty(`tpdrift ${f.rule}: ${f.event}${f.field ? `.${f.field}` : ''}`)}`);
   const more = f.events && f.events.length > 1 ? ` (${f.events.length} events: ${f.events.slice(0, 10).join(', ')}${f.events.length > 10 ? ', …' : ''})` : '';
-  return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(`${f.event}${f.field ? ` field ${f.field}` : ''}: ${f.message}${more}`)}`;
+  return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(`${f.event}${f.field ? ` field ${f.field}` : ''}: ${f.message}${more}${f.location?.side === 'old' ? ` (${f.location.file}:${f.location.line} on the old side)` : ''}`)}`;
 }
 
 export const renderGithub: Reporter = (report, opts) => {

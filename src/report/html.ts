@@ -72,7 +72,7 @@ function findingItem(f: ReportFinding): string {
       ? `<div class="change mono">${esc(clip(showValue(f.old), 160))} <span class="mute">→</span> ${esc(clip(showValue(f.new), 160))}</div>`
       : '';
   const also = f.events && f.events.length > 1 ? `<div class="change mute">covers ${f.events.length} events: ${esc(clip(f.events.join(', '), 600))}</div>` : '';
-  const loc = f.location ? ` <span class="loc mono">${esc(f.location.file)}:${f.location.line}</span>` : '';
+  const loc = f.location ? ` <span class="loc mono">${esc(f.location.file)}:${f.location.line}${f.location.side === 'old' ? ' (old side)' : ''}</span>` : '';
   const supp = f.suppressed
     ? ` <span class="mute">(suppressed${f.suppression?.kind === 'baseline' ? ': baseline' : f.suppression?.reason ? `: ${esc(f.suppression.reason)}` : ''})</span>`
     : '';

@@ -6,6 +6,11 @@
 import { SEVERITIES, type Severity } from '../engine/finding.js';
 import type { Reporter, ReportFinding } from './model.js';
 import { acceptanceNotes, bySeverity, clip, describeSide, readByNote, showValue, summaryLine } from './common.js';
+import { scopeNote } from './scope.js';
+import { summaryView } from './summary.js';
+
+/** Systems the summary table lists before one "N more" row. */
+export const MARKDOWN_TOP_SYSTEMS = 15;
 
 /** Tables longer than this collapse. */
 export const MARKDOWN_COLLAPSE_ROWS = 10;
@@ -36,11 +41,11 @@ function row(f: ReportFinding): string {
     f.old !== undefined && f.new !== undefined && (typeof f.old !== 'object' || (f.old !== null && 'decl' in (f.old as object)))
       ? ` (${code(clip(showValue(f.old), 60))} → ${code(clip(showValue(f.new), 60))})`
       : '';
-  const where = f.location ? code(`${f.location.file}:${f.location.line}`) : '';
+  const where = f.location ? `${code(`${f.location.file}:${f.location.line}`)}${f.location.side === 'old' ? ' (old side)' : ''}` : '';
   return `| ${event} | ${f.field ? code(f.field) : ''} | ${code(f.rule)} | ${mdCell(clip(f.message, 200))}${readByNote(f) ? `<br>${mdCell(readByNote(f)!)}` : ''}${change} | ${where} |`;
 }
 
-export const renderMarkdown: Reporter = (report) => {
+export const renderMarkdown: Reporter = (report, opts) => {
   const out: string[] = [];
   const shown = report.findings.filter((f) => !f.suppressed);
   const s = report.summary;
@@ -49,28 +54,28 @@ export const renderMarkdown: Reporter = (report) => {
   if (report.old) out.push(`- **old:** ${mdCell(describeSide(report.old))}`, `- **new:** ${mdCell(describeSide(report.new))}`);
   else out.push(`- **source:** ${mdCell(describeSide(report.new))}`);
   for (const note of acceptanceNotes(report)) out.push(`- ${mdCell(note)}`);
+  const scoped = scopeNote(report);
+  if (scoped) out.push(`- ${mdCell(scoped)}`);
   out.push('');
   if (shown.length === 0) {
     out.push('No findings.', '');
   } else {
-    out.push('| Severity | Findings |', '|---|---:|');
-    for (const sev of SEVERITIES) out.push(`| ${ICON[sev]} ${sev} | ${s[sev]} |`);
-    out.push('');
-    const byRule = new Map<string, number>();
-    for (const f of shown) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
-    const rules = [...byRule.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    out.push(`By rule: ${rules.map(([r, n]) => `${code(r)} ${n}`).join(', ')}`, '');
+    // Counted from the summary (which includes what --show does not list), by system from the listed findings.
+    out.push(...summaryTable(shown), '');
+    const view = summaryView(shown);
+    out.push(`By rule: ${view.rules.map((r) => `${code(r.rule)} ${r.count}`).join(', ')}`, '');
   }
   let used = out.join('\n').length + 2000;
-  for (const sev of SEVERITIES) {
+  // A lower severity gets rows only when every higher one was listed in full: never drop an error to show an info.
+  let cut = false;
+  for (const sev of opts.summaryOnly ? [] : SEVERITIES) {
     const group = bySeverity(shown, sev);
     if (group.length === 0) continue;
     const table = ['| Event | Field | Rule | Finding | Location |', '|---|---|---|---|---|'];
-    // Each severity may use its share of what is left, so that errors are never crowded out by info.
-    const budget = (MARKDOWN_MAX_CHARS - used) / (SEVERITIES.length - SEVERITIES.indexOf(sev));
+    const budget = MARKDOWN_MAX_CHARS - used;
     let size = 0;
     let rows = 0;
-    for (const f of group.slice(0, MARKDOWN_MAX_ROWS)) {
+    for (const f of cut ? [] : group.slice(0, MARKDOWN_MAX_ROWS)) {
       const r = row(f);
       if (size + r.length + 1 > budget) break;
       table.push(r);
@@ -78,7 +83,16 @@ export const renderMarkdown: Reporter = (report) => {
       rows++;
     }
     used += size + 200;
-    if (group.length > rows) table.push('', `… and ${group.length - rows} more ${sev} findings (see the full report).`);
+    if (rows < group.length) cut = true;
+    if (rows === 0) table.length = 0;
+    if (group.length > rows) {
+      table.push(
+        ...(rows > 0 ? [''] : []),
+        rows === 0
+          ? `${group.length} ${sev} finding${group.length === 1 ? '' : 's'} not listed here: the more severe findings above use the comment's room (see the full report).`
+          : `… and ${group.length - rows} more ${sev} findings (see the full report).`,
+      );
+    }
     const title = `${ICON[sev]} ${TITLE[sev]} (${group.length})`;
     if (group.length > MARKDOWN_COLLAPSE_ROWS) {
       out.push(`<details${sev === 'error' ? ' open' : ''}><summary><b>${title}</b></summary>`, '', ...table, '', '</details>', '');
@@ -95,3 +109,19 @@ export const renderMarkdown: Reporter = (report) => {
   out.push(`<sub>tpdrift ${report.tool.version}</sub>`);
   return out.join('\n') + '\n';
 };
+
+/** Severity × system counts: a totals row, then the systems with the most severe findings first. */
+function summaryTable(shown: readonly ReportFinding[]): string[] {
+  const view = summaryView(shown);
+  const rows = ['| System | 🔴 error | 🟠 warning | 🔵 info |', '|---|---:|---:|---:|'];
+  const total = { error: 0, warning: 0, info: 0 };
+  for (const r of view.systems) for (const k of SEVERITIES) total[k] += r[k];
+  rows.push(`| **all ${view.systems.length} systems** | **${total.error}** | **${total.warning}** | **${total.info}** |`);
+  for (const r of view.systems.slice(0, MARKDOWN_TOP_SYSTEMS)) rows.push(`| ${code(r.system)} | ${r.error} | ${r.warning} | ${r.info} |`);
+  const rest = view.systems.slice(MARKDOWN_TOP_SYSTEMS);
+  if (rest.length > 0) {
+    const sum = (k: Severity): number => rest.reduce((n, r) => n + r[k], 0);
+    rows.push(`| ${rest.length} more systems | ${sum('error')} | ${sum('warning')} | ${sum('info')} |`);
+  }
+  return rows;
+}

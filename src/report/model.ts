@@ -4,6 +4,7 @@ import type { SideInfo } from '../model/side.js';
 import { TOOL_VERSION } from '../version.js';
 import type { ConsumerInventory, ConsumerProblem } from '../consumers/model.js';
 import { type Finding, type Summary, summarize } from '../engine/finding.js';
+import type { ScopeInfo } from './scope.js';
 
 export type { SideInfo } from '../model/side.js';
 
@@ -66,6 +67,8 @@ export interface ReportData {
   baseline?: BaselineInfo;
   suppressionsFile?: SuppressionsInfo;
   consumers?: ConsumersInfo;
+  /** What --events/--path/--show left out (only present when one was given). */
+  scope?: ScopeInfo;
   /**
    * Old and new layouts of the events findings name, by `system:name` (built for the HTML report only;
    * the JSON reporter leaves it out so that the JSON contract stays as it is).
@@ -92,6 +95,8 @@ export function makeReport(input: {
 
 export interface RenderOptions {
   color: boolean;
+  /** The summary view alone (counts by system × severity and by rule), without the list of findings. */
+  summaryOnly?: boolean;
   /** Where a reporter says something about its output (e.g. SARIF cut to GitHub's limits): stderr. */
   warn?: (message: string) => void;
 }

@@ -8,6 +8,8 @@
  * - `partialFingerprints` come from `fingerprint()` (rule + event + field, never a line), so GitHub tracks
  *   an alert across runs even when the code moves.
  * - Baseline- or suppressions-file-accepted findings carry `suppressions` (and `baselineState`).
+ * - Info findings are left out unless `--show info` asks for them (code scanning is for what needs a look; a
+ *   whole-tree diff has thousands of info notes): `run.properties.scope.hidden` counts what was left out.
  * - GitHub rejects runs with more than 25,000 results or files over 10 MB: the output is cut below both,
  *   most severe findings first, with a note in `run.properties` and on stderr.
  */
@@ -72,10 +74,11 @@ function ensurePeriod(s: string): string {
 function resultFor(f: ReportFinding, ruleIndex: Map<string, number>, hasBaseline: boolean): Sarif.Result {
   const eventWord = f.events && f.events.length > 1 ? `${f.event} (+${f.events.length - 1} more events)` : f.event;
   const subject = f.field ? `${eventWord} field '${f.field}'` : eventWord;
+  const oldSide = f.location?.side === 'old' ? ' (location: where it was defined on the old side)' : '';
   const r: Sarif.Result = {
     ruleId: f.rule,
     level: sarifLevel(f.severity),
-    message: { text: ensurePeriod(`${subject}: ${f.message}`) },
+    message: { text: ensurePeriod(`${subject}: ${f.message}${oldSide}`) },
   };
   const idx = ruleIndex.get(f.rule);
   if (idx !== undefined) r.ruleIndex = idx;
@@ -104,6 +107,7 @@ function resultFor(f: ReportFinding, ruleIndex: Map<string, number>, hasBaseline
   if (f.consumer) props.consumer = f.consumer;
   if (f.cause) props.cause = f.cause;
   if (f.consumers) props.consumers = f.consumers;
+  if (f.location?.side === 'old') props.locationSide = 'old';
   r.properties = props;
   // A consumer break is at a line of the consumer's code: show it there too.
   if (f.consumer) {
@@ -165,6 +169,7 @@ export function buildSarif(report: ReportData, limits = { results: SARIF_MAX_RES
   if (report.old) runProps.old = report.old;
   if (report.baseline) runProps.baseline = report.baseline;
   if (report.suppressionsFile) runProps.suppressions = report.suppressionsFile;
+  if (report.scope) runProps.scope = report.scope;
   run.properties = runProps;
   const log: Sarif.Log = { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [run] };
 

@@ -8,6 +8,11 @@ import { SEVERITIES } from '../engine/finding.js';
 import type { RenderOptions, ReportData, SideInfo } from './model.js';
 import { acceptanceNotes, readByNote } from './common.js';
 import { consumersLine } from './model.js';
+import { scopeNote } from './scope.js';
+import { SUMMARY_TOP_SYSTEMS, summaryTextLines, summaryView } from './summary.js';
+
+/** From this many listed findings on, the report opens with the summary view (the list follows it). */
+export const TEXT_SUMMARY_FROM = 25;
 
 function show(v: unknown): string {
   if (v === undefined) return '';
@@ -41,9 +46,19 @@ export function renderText(report: ReportData, opts: RenderOptions): string {
   const lines: string[] = [];
   if (report.old) lines.push(`${c.dim('old')} ${side(report.old)}`, `${c.dim('new')} ${side(report.new)}`, '');
   else lines.push(`${c.dim('source')} ${side(report.new)}`, '');
+  const note = scopeNote(report);
+  if (note) lines.splice(lines.length - 1, 0, c.dim(note));
 
   const shown = report.findings.filter((f) => !f.suppressed);
-  for (const sev of SEVERITIES) {
+  if (opts.summaryOnly || shown.length >= TEXT_SUMMARY_FROM) {
+    const view = summaryView(shown);
+    lines.push(c.bold(`SUMMARY (${view.systems.length} system${view.systems.length === 1 ? '' : 's'}${view.systems.length > SUMMARY_TOP_SYSTEMS ? `, top ${SUMMARY_TOP_SYSTEMS}` : ''})`));
+    lines.push(...summaryTextLines(view));
+    const rules = view.rules.map((r) => `${paint[r.severity](r.rule)} ${r.count}`);
+    if (rules.length > 0) lines.push(`  ${c.dim('rules:')} ${rules.join(', ')}`);
+    lines.push('');
+  }
+  for (const sev of opts.summaryOnly ? [] : SEVERITIES) {
     const group = shown.filter((f) => f.severity === sev);
     if (group.length === 0) continue;
     lines.push(paint[sev](c.bold(`${sev.toUpperCase()} (${group.length})`)));
@@ -52,7 +67,7 @@ export function renderText(report: ReportData, opts: RenderOptions): string {
     for (const [event, fs] of byEvent) {
       lines.push(`  ${c.bold(event === '*' ? '(every event)' : event)}`);
       for (const f of fs) {
-        const where = f.location ? c.dim(`  ${f.location.file}:${f.location.line}`) : '';
+        const where = f.location ? c.dim(`  ${f.location.file}:${f.location.line}${f.location.side === 'old' ? ' (old side)' : ''}`) : '';
         lines.push(`    ${paint[sev](f.rule)}  ${f.message}${where}`);
         if (f.old !== undefined && f.new !== undefined && showsSideBySide(f.old) && showsSideBySide(f.new)) {
           lines.push(`      ${c.dim(clip(show(f.old)))} ${c.dim('→')} ${clip(show(f.new))}`);

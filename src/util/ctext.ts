@@ -201,7 +201,9 @@ export function stripComments(s: string): string {
       i = end;
     } else if (c === '/' && (s[i + 1] === '*' || s[i + 1] === '/')) {
       const end = skipComment(s, i);
-      out += ' ' + s.slice(i, end).replace(/[^\n]/g, '');
+      // Lines are spliced before comments are removed (C's translation phases 2 and 3): a comment inside a
+      // multi-line #define keeps the backslashes that continue the directive past it.
+      out += ' ' + s.slice(i, end).replace(/\\(?=\r?\n)|[^\n]/g, (c) => (c === '\\' ? c : ''));
       i = end;
     } else {
       out += c;

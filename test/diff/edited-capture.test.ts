@@ -22,6 +22,40 @@ function findingsBetween(old: CaptureFiles, neu: CaptureFiles, rules = DRIFT) {
   );
 }
 
+/**
+ * A PREEMPT_RT-style header: two one-byte common fields after common_pid (struct trace_entry grows from 8 to 12
+ * bytes), and every event's own fields relaid after it by natural alignment, as the kernel lays out
+ * struct trace_event_raw_<event> (a __data_loc word is 4-aligned, a scalar or array element to its own size).
+ */
+function rtHeader(c: CaptureFiles): CaptureFiles {
+  const FLEX: Record<string, number> = { char: 1, u32: 4, 'unsigned long': 8 };
+  for (const [k, buf] of c.files) {
+    if (!k.endsWith('/format')) continue;
+    let offset = 12;
+    const text = buf
+      .toString('utf8')
+      .replace(/^\tfield:(.*?);\toffset:(\d+);\tsize:(\d+);/gm, (m, decl: string, _off: string, sz: string) => {
+        if (/\bcommon_\w+$/.test(decl)) return m;
+        const size = Number(sz);
+        const dims = /\[(\d+)\]\s*\w+$|\w+\[(\d+)\]$/.exec(decl);
+        const len = dims ? Number(dims[1] ?? dims[2]) : 1;
+        const elemType = decl.replace(/\s*\w+(\[\d*\])?$/, '').replace(/\[\d*\]$/, '').trim();
+        const align = decl.startsWith('__data_loc') || decl.startsWith('__rel_loc') ? 4 : size === 0 ? FLEX[elemType]! : Math.min(8, size / len);
+        if (!align) throw new Error(`no alignment for ${decl} in ${k}`);
+        offset = Math.ceil(offset / align) * align;
+        const out = `\tfield:${decl};\toffset:${offset};\tsize:${sz};`;
+        offset += size;
+        return out;
+      })
+      .replace(
+        line('int common_pid', 4, 4, 1),
+        `${line('int common_pid', 4, 4, 1)}\n${line('unsigned char common_migrate_disable', 8, 1, 0)}\n${line('unsigned char common_preempt_lazy_count', 9, 1, 0)}`,
+      );
+    c.files.set(k, Buffer.from(text));
+  }
+  return c;
+}
+
 function moveFormat(c: CaptureFiles, from: string, to: string, rename?: [string, string]): void {
   const key = `events/${from.replace(':', '/')}/format`;
   let buf = c.files.get(key)!;
@@ -148,26 +182,39 @@ describe('diff of the real capture against edited copies', () => {
     expect(runDiff(compareSnapshots(a, b))).toEqual([]);
   });
 
-  it('reports RT-style common fields once, not once per event', async () => {
+  it('reports RT-style common fields once, not once per event, with the events that moved with them', async () => {
     const old = await capture618();
-    const neu = await capture618();
-    // PREEMPT_RT kernels add common fields; every payload field moves back by the same amount.
-    for (const [k, buf] of neu.files) {
-      if (!k.endsWith('/format')) continue;
-      const text = buf
-        .toString('utf8')
-        .replace(/^\tfield:(?!.*common_)(.*?);\toffset:(\d+);/gm, (_m, decl: string, off: string) => `\tfield:${decl};\toffset:${Number(off) + 8};`)
-        .replace(
-          line('int common_pid', 4, 4, 1),
-          `${line('int common_pid', 4, 4, 1)}\n${line('unsigned char common_migrate_disable', 8, 1, 0)}\n${line('unsigned char common_preempt_lazy_count', 9, 1, 0)}`,
-        );
-      neu.files.set(k, Buffer.from(text));
-    }
+    const neu = rtHeader(await capture618());
     const findings = runDiff(compareSnapshots(snapshotFromCapture(old), snapshotFromCapture(neu)));
     expect(findings.map((f) => `${f.severity} ${f.rule} ${f.event}`)).toEqual(['warning common-fields-changed *']);
-    expect(findings[0]!.message).toBe(
-      'common header changed for every event: added unsigned char common_migrate_disable @8 (1), unsigned char common_preempt_lazy_count @9 (1)',
+    const f = findings[0]!;
+    expect(f.message).toMatch(
+      /^common header changed for every event: added unsigned char common_migrate_disable @8 \(1\), unsigned char common_preempt_lazy_count @9 \(1\) \(header 8 → 12 bytes\); the fields of \d+ events moved with it \(payload \+4: \d+ events, payload \+8: \d+ events\)$/,
     );
+    const moved = (f.new as { eventsMovedBy: Record<string, number> }).eventsMovedBy;
+    // Every event with fields moved: its payload starts 4 later (first field 4-aligned or less) or 8 (8-aligned).
+    const withFields = snapshotFromCapture(old).events.filter((e) => e.fields.length > 0).length;
+    expect(Object.values(moved).reduce((a, b) => a + b, 0)).toBe(withFields);
+    expect(Object.keys(moved)).toEqual(['+4', '+8']);
+    expect(f.old).toMatchObject({ bytes: 8 });
+    expect(f.new).toMatchObject({ bytes: 12 });
+  });
+
+  it('an event whose fields moved otherwise than the header moved them still gets its own finding', async () => {
+    const old = await capture618();
+    const neu = await capture618();
+    // sched_switch's next_comm grows by 8 (the two fields behind it move 8 more), then the header changes.
+    editFormat(neu, 'sched:sched_switch', (t) => t.replace(line('char next_comm[16]', 40, 16, 0), line('char next_comm[24]', 40, 24, 0)));
+    rtHeader(neu);
+    const findings = runDiff(compareSnapshots(snapshotFromCapture(old), snapshotFromCapture(neu)), { rules: DRIFT });
+    expect(findings.map((x) => `${x.rule} ${x.event}${x.field ? `.${x.field}` : ''}`).sort()).toEqual([
+      'common-fields-changed *',
+      'field-offset-changed sched:sched_switch',
+      'field-size-changed sched:sched_switch.next_comm',
+    ]);
+    const moved = findings.find((x) => x.rule === 'field-offset-changed')!;
+    expect(moved.message).toBe("2 fields moved (first 'next_pid': offset 56 → 72, where the new common header alone would put it at 64)");
+    expect(findings.find((x) => x.rule === 'common-fields-changed')!.message).toMatch(/; 1 event moved otherwise, reported on their own$/);
   });
 
   it('finds nothing between a capture and itself', async () => {

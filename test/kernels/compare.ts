@@ -65,3 +65,45 @@ export function compareToCapture(tree: Snapshot, capture: Snapshot): Comparison 
   }
   return out;
 }
+
+export interface SyscallComparison {
+  /** Capture syscall events (syscalls:sys_enter_* / sys_exit_*). */
+  captureEvents: number;
+  /** Of those, the ones the tree predicts. */
+  found: number;
+  /** Capture events the tree has no event for. */
+  missing: string[];
+  /** Fields of the found events, and those equal in name, type, offset, size and signedness. */
+  fields: number;
+  fieldsExact: number;
+  /** Print formats (format string and arguments) of the found events, and the equal ones. */
+  prints: number;
+  printsExact: number;
+  mismatches: Mismatch[];
+}
+
+/** The tree's predicted syscall events against a capture's, field by field and print format by print format. */
+export function compareSyscallsToCapture(tree: Snapshot, capture: Snapshot): SyscallComparison {
+  const byKey = new Map(tree.events.filter((e) => e.kind === 'syscall').map((e) => [eventKey(e), e]));
+  const out: SyscallComparison = { captureEvents: 0, found: 0, missing: [], fields: 0, fieldsExact: 0, prints: 0, printsExact: 0, mismatches: [] };
+  for (const c of capture.events) {
+    if (c.kind !== 'syscall') continue;
+    out.captureEvents++;
+    const t = byKey.get(eventKey(c));
+    if (!t) {
+      out.missing.push(eventKey(c));
+      continue;
+    }
+    out.found++;
+    for (let i = 0; i < c.fields.length; i++) {
+      out.fields++;
+      if (fieldDiff(t.fields[i] ? [t.fields[i]!] : [], [c.fields[i]!]) === undefined) out.fieldsExact++;
+    }
+    const d = fieldDiff(t.fields, c.fields);
+    if (d) out.mismatches.push({ event: eventKey(c), reason: d });
+    out.prints++;
+    if (JSON.stringify(t.print) === JSON.stringify(c.print)) out.printsExact++;
+    else out.mismatches.push({ event: eventKey(c), reason: `print: tree ${JSON.stringify(t.print)} / capture ${JSON.stringify(c.print)}` });
+  }
+  return out;
+}

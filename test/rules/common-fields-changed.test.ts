@@ -1,7 +1,9 @@
 import rule from '../../rules/common-fields-changed.js';
-import { real, ruleTester } from './tester.js';
+import { edit, real, ruleTester } from './tester.js';
 
 const wakeup = real('sched:sched_wakeup');
+// The same event after a 12-byte header (3.4's common_padding): every field 4 bytes later.
+const wakeupAfter12 = edit(wakeup, (e) => e.fields.forEach((f) => (f.offset! += 4)));
 const common = [
   { name: 'common_type', type: 'unsigned short', size: 2, offset: 0, signed: false },
   { name: 'common_flags', type: 'unsigned char', size: 1, offset: 2, signed: false },
@@ -9,14 +11,36 @@ const common = [
   { name: 'common_pid', type: 'int', size: 4, offset: 4, signed: true },
 ];
 
+const commonLines = ['unsigned short common_type @0 (2)', 'unsigned char common_flags @2 (1)', 'unsigned char common_preempt_count @3 (1)', 'int common_pid @4 (4)'];
+
 ruleTester(rule, {
   valid: [{ name: 'same header', old: { events: [wakeup], common }, new: { events: [wakeup], common } }],
   invalid: [
     {
       name: '3.4 kernels had common_padding (as in the real hammerhead capture)',
-      old: { events: [wakeup], common: [...common, { name: 'common_padding', type: 'int', size: 4, offset: 8, signed: true }] },
+      old: { events: [wakeupAfter12], common: [...common, { name: 'common_padding', type: 'int', size: 4, offset: 8, signed: true }] },
       new: { events: [wakeup], common },
-      findings: [{ event: '*', message: 'common header changed for every event: removed int common_padding @8 (4)' }],
+      findings: [
+        {
+          event: '*',
+          message:
+            'common header changed for every event: removed int common_padding @8 (4) (header 12 → 8 bytes); the fields of 1 event moved with it (payload -4: 1 event)',
+          old: { header: [...commonLines, 'int common_padding @8 (4)'], bytes: 12 },
+          new: { header: commonLines, bytes: 8, eventsMovedBy: { '-4': 1 } },
+        },
+      ],
+    },
+    {
+      name: 'an event that moved otherwise is counted apart (its own finding is field-offset-changed\'s)',
+      old: { events: [wakeupAfter12, edit(wakeupAfter12, (e) => (e.name = 'other'))], common: [...common, { name: 'common_padding', type: 'int', size: 4, offset: 8, signed: true }] },
+      new: { events: [wakeup, edit(wakeup, (e) => { e.name = 'other'; e.fields[3]!.offset = 40; })], common },
+      findings: [
+        {
+          event: '*',
+          message:
+            'common header changed for every event: removed int common_padding @8 (4) (header 12 → 8 bytes); the fields of 1 event moved with it (payload -4: 1 event); 1 event moved otherwise, reported on their own',
+        },
+      ],
     },
   ],
 });

@@ -22,15 +22,18 @@ const ROLE_OF_PARAM: Record<string, keyof Form> = {
 };
 const POSITION_ROLES = ['name', 'template', 'proto', 'args', 'condition', 'struct', 'assign', 'print', 'reg', 'unreg', 'writableSize'] as const;
 
-/** Forms no kernel source Debian ships defines (6.14+, or none known): checked against hand-written uses only. */
-const NOT_IN_DEBIAN_TREES = ['DECLARE_EVENT_CLASS_WRITABLE', 'DECLARE_TRACE_EVENT', 'DECLARE_TRACE_EVENT_CONDITION'];
+/** Forms no kernel source Debian ships defines (none known upstream either): checked against hand-written uses only. */
+const NOT_IN_DEBIAN_TREES = ['DECLARE_EVENT_CLASS_WRITABLE'];
 
+/** The machinery's #defines of the forms, from Debian's 6.12 and sid's 7.2 (the forms 6.14+ added). */
 function machineryDefines(): { file: string; name: string; params: string[] }[] {
-  const root = path.join(FIXTURES, 'machinery-6.12');
   const out: { file: string; name: string; params: string[] }[] = [];
-  for (const rel of fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.h')).sort()) {
-    const model = buildFileModel(rel, fs.readFileSync(path.join(root, rel), 'utf8'));
-    for (const d of model.directives) if (d.kind === 'define' && d.name in FORMS && d.params) out.push({ file: rel, name: d.name, params: d.params });
+  for (const dir of ['machinery-6.12', 'machinery-7.2']) {
+    const root = path.join(FIXTURES, dir);
+    for (const rel of fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.h')).sort()) {
+      const model = buildFileModel(rel, fs.readFileSync(path.join(root, rel), 'utf8'));
+      for (const d of model.directives) if (d.kind === 'define' && d.name in FORMS && d.params) out.push({ file: `${dir}/${rel}`, name: d.name, params: d.params });
+    }
   }
   return out;
 }
@@ -135,6 +138,14 @@ const REAL: Expected[] = [
   { form: 'DECLARE_TRACE', event: 'sched:pelt_cfs_tp', kind: 'tracepoint', proto: [p('struct cfs_rq *', 'cfs_rq')] },
 ];
 
+/** Forms only newer trees use, read from the real 7.2 headers in tree-forms/linux-7.2. */
+const REAL_72: Expected[] = [
+  {
+    form: 'TRACE_EVENT_SYSCALL', event: 'raw_syscalls:sys_enter', condition: 'defined(CONFIG_HAVE_SYSCALL_TRACEPOINTS)',
+    proto: [p('struct pt_regs *', 'regs'), p('long', 'id')], fields: ['id', 'args'], fmt: 'NR %ld (%lx, %lx, %lx, %lx, %lx, %lx)', written: ['args', 'id'],
+  },
+];
+
 /** The forms no Debian tree uses outside the machinery, from tree-forms/handwritten. */
 const HANDWRITTEN: Expected[] = [
   { form: 'DECLARE_TRACE_CONDITION', event: 'forms:tp_cond', kind: 'tracepoint', proto: [p('struct rq *', 'rq'), p('int', 'cpu')] },
@@ -179,17 +190,20 @@ const NO_COMMON = [{ file: 'include/linux/trace_events.h', message: 'struct trac
 describe('definition forms: each form read from a use', async () => {
   const real = await loadTree(path.join(FIXTURES, 'linux-6.12'), { workers: 0, parseCache: false });
   const hand = await loadTree(path.join(FIXTURES, 'handwritten'), { workers: 0, parseCache: false });
+  const real72 = await loadTree(path.join(FIXTURES, 'linux-7.2'), { workers: 0, parseCache: false });
 
   it('the real 6.12 uses read without problems', () => {
     expect(real.problems).toEqual(NO_COMMON);
     expect(hand.problems).toEqual(NO_COMMON);
+    expect(real72.problems).toEqual(NO_COMMON);
   });
 
   for (const x of REAL) it(`${x.form}: ${x.event} (real 6.12 header)`, () => check(byKey(real), x));
+  for (const x of REAL_72) it(`${x.form}: ${x.event} (real 7.2 header)`, () => check(byKey(real72), x));
   for (const x of HANDWRITTEN) it(`${x.form}: ${x.event} (hand-written)`, () => check(byKey(hand), x));
 
   it('every form of the table has a use here', () => {
-    expect([...new Set([...REAL, ...HANDWRITTEN].map((x) => x.form))].sort()).toEqual(Object.keys(FORMS).sort());
+    expect([...new Set([...REAL, ...REAL_72, ...HANDWRITTEN].map((x) => x.form))].sort()).toEqual(Object.keys(FORMS).sort());
   });
 
   it('the real uses are the forms the Debian trees use; the hand-written ones those they do not', () => {

@@ -8,13 +8,16 @@ import type { ReportArgs } from '../options.js';
 import { emitReport, progress } from '../output.js';
 import { reportConfig } from '../report-config.js';
 import { loadConsumers } from '../consumer-args.js';
+import { STDIN_ARG } from '../stdin-arg.js';
+
+const isStdin = (arg: string): boolean => arg === '-' || arg === STDIN_ARG;
 
 function readPatchArg(arg: string): string {
   try {
-    return fs.readFileSync(arg === '-' ? 0 : arg, 'utf8');
+    return fs.readFileSync(isStdin(arg) ? 0 : arg, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(arg === '-' ? '(stdin)' : arg, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a patch' : (e as Error).message);
+    throw new InputError(isStdin(arg) ? '(stdin)' : arg, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a patch' : (e as Error).message);
   }
 }
 
@@ -22,7 +25,8 @@ export async function run(a: ReportArgs & { patch: string[]; tree: string }, io:
   const config = reportConfig(a, io);
   if (a.kind && a.kind !== 'tree') throw new UsageError('check-patch works on a kernel source tree (--kind tree)');
   if (detectKind(a.tree) !== 'tree') throw new InputError(a.tree, 'not a kernel source tree (check-patch needs one: --tree DIR)');
-  const patches = a.patch.map((p) => ({ text: readPatchArg(p), label: p === '-' ? '(stdin)' : p }));
+  if (a.patch.length === 0) throw new UsageError('check-patch: name at least one patch file (or - for stdin)');
+  const patches = a.patch.map((p) => ({ text: readPatchArg(p), label: isStdin(p) ? '(stdin)' : p }));
   const onProgress = progress(io, a.tree);
   const consumers = await loadConsumers(a, io);
   const check = await checkPatch(a.tree, patches, { config, ...(onProgress ? { onProgress } : {}), ...(consumers ? { consumers } : {}) });

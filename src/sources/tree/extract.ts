@@ -233,6 +233,12 @@ export function parseFieldList(text: string, firstLine: number): { fields: Field
 export interface TreeAccess {
   /** Reads a file of the tree (relative path) or returns undefined. */
   model(rel: string): FileModel | undefined;
+  /**
+   * Whether a file of the tree defines events. `#include <x/y.h>` is followed to `<dir>/x/y.h` beside the
+   * including file when that file defines events: kbuild's `ccflags-y += -I $(src)` (kernel/trace/rv/rv_trace.h
+   * includes `<monitors/nrp/nrp_trace.h>` so).
+   */
+  definesEvents?(rel: string): boolean;
 }
 
 /**
@@ -284,9 +290,10 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
       live.set(d.name, [...keep, def]);
     } else if (d.kind === 'undef') {
       live.delete(d.name);
-    } else if (d.kind === 'include' && (d.relative || d.path.startsWith('trace/misc/'))) {
-      // Relative includes, and the print helpers of include/trace/misc/ that trace headers pull in.
-      const rel = d.relative ? path.posix.normalize(path.posix.join(path.posix.dirname(model.file), d.path)) : `include/${d.path}`;
+    } else if (d.kind === 'include' && (d.relative || d.path.startsWith('trace/misc/') || tree.definesEvents?.(besideFile(model.file, d.path)))) {
+      // Relative includes, the print helpers of include/trace/misc/ that trace headers pull in, and
+      // definitions beside the file reached through `-I $(src)`.
+      const rel = d.relative || !d.path.startsWith('trace/misc/') ? besideFile(model.file, d.path) : `include/${d.path}`;
       if (rel.startsWith('..') || stack.includes(rel)) return;
       const inc = tree.model(rel);
       if (!inc) return;
@@ -298,6 +305,17 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
     const p: RawProblem = { file, message };
     if (line !== undefined) p.line = line;
     res.problems.push(p);
+  };
+  /**
+   * Definitions read with no TRACE_SYSTEM in force, by file: a snippet meant to be included from a header
+   * that defines one (rv's monitors/*_trace.h), read alone because no such header included it. One problem
+   * per file, naming its events, rather than one per event: the unit is what could not be read.
+   */
+  const orphans = new Map<string, { line: number; names: string[] }>();
+  const orphan = (file: string, line: number, evName: string): void => {
+    const o = orphans.get(file);
+    if (o) o.names.push(evName);
+    else orphans.set(file, { line, names: [evName] });
   };
 
   const handleForm = (
@@ -343,7 +361,7 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
         const template = ident(args[form.template!]!);
         const evName = ident(args[form.name]!);
         if (!template || !evName) return problem(file, line, `${name}: cannot read names '${ws(args[form.template!]!)}', '${ws(args[form.name]!)}'`);
-        if (!sys) return problem(file, line, `${name}(${evName}): no TRACE_SYSTEM defined before it`);
+        if (!sys) return orphan(file, line, evName);
         const ev: RawEvent = { system: sys, name: evName, kind: 'event', file, line, className: template, unit, proto: parseProto(args[form.proto]!) };
         if (condition) ev.condition = condition;
         if (form.print !== undefined) {
@@ -357,7 +375,7 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
       const evName = ident(args[form.name]!);
       if (!evName) return problem(file, line, `${name}: cannot read name '${ws(args[form.name]!)}'`);
       if (form.kind === 'tracepoint') {
-        if (!sys) return problem(file, line, `${name}(${evName}): no TRACE_SYSTEM defined before it`);
+        if (!sys) return orphan(file, line, evName);
         const ev: RawEvent = { system: sys, name: evName, kind: 'tracepoint', file, line, unit, proto: parseProto(args[form.proto]!) };
         if (condition) ev.condition = condition;
         res.events.push(ev);
@@ -368,7 +386,7 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
       unit.set(evName, body);
       res.classes.push(body);
       if (form.kind === 'class') return;
-      if (!sys) return problem(file, line, `${name}(${evName}): no TRACE_SYSTEM defined before it`);
+      if (!sys) return orphan(file, line, evName);
       const ev: RawEvent = { system: sys, name: evName, kind: 'event', file, line, body, unit };
       if (condition) ev.condition = condition;
       res.events.push(ev);
@@ -505,7 +523,16 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
 
   const topModel = tree.model(top);
   if (topModel) runFile(topModel, []);
+  for (const [file, o] of orphans) {
+    const names = o.names.length > 4 ? `${o.names.slice(0, 4).join(', ')}, … (${o.names.length})` : o.names.join(', ');
+    problem(file, o.line, `${o.names.length} definition(s) with no TRACE_SYSTEM (${names}): a snippet for a header that defines TRACE_SYSTEM and includes it, and none here does`);
+  }
   return res;
+}
+
+/** `inc` as a path beside `file` (normalized, tree-relative). */
+function besideFile(file: string, inc: string): string {
+  return path.posix.normalize(path.posix.join(path.posix.dirname(file), inc));
 }
 
 function hashId(file: string, id: number): number {

@@ -51,6 +51,8 @@ export const FORMS: Readonly<Record<string, Form>> = {
   TRACE_EVENT_CONDITION: eventWithCondition,
   TRACE_EVENT_FN: { ...event, arity: 8, reg: 6, unreg: 7 },
   TRACE_EVENT_FN_COND: { ...eventWithCondition, arity: 9, reg: 7, unreg: 8 },
+  // 6.16+: raw_syscalls:sys_enter/sys_exit (include/trace/events/syscalls.h), TRACE_EVENT_FN's arguments.
+  TRACE_EVENT_SYSCALL: { ...event, arity: 8, reg: 6, unreg: 7 },
   TRACE_CUSTOM_EVENT: { ...event, custom: true },
   DECLARE_EVENT_CLASS: { ...event, kind: 'class' },
   DECLARE_CUSTOM_EVENT_CLASS: { ...event, kind: 'class', custom: true },

@@ -37,7 +37,7 @@ const RACY_MS = 1000;
  */
 export const KEPT_TREES = 8;
 
-const codeIdentity = (): string => sharedIdentity('scans', import.meta.url, ['./scan']);
+const codeIdentity = (): string => sharedIdentity('scans', import.meta.url, ['./scan', './syscall-defs']);
 
 function entryPath(dir: string, root: string): string {
   const key = crypto.createHash('sha256').update(codeIdentity()).update('\0').update(root).digest('hex');

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fdir } from 'fdir';
 import { DEFINITION_HINTS, DEF_HINT, MACHINERY } from './forms.js';
+import { type SyscallDefinition, readSyscallDefinitions } from './syscall-defs.js';
 
 /** Directories never read, with the reason. */
 export const SKIPPED_DIRS: Record<string, string> = {
@@ -59,6 +60,8 @@ export interface FileScan {
    * names a later pass may look up (definedNamesMayHold) without reading the file again.
    */
   definedNames?: Float64Array;
+  /** `SYSCALL_DEFINEn(...)` definitions of the file (./syscall-defs.ts). */
+  syscalls?: SyscallDefinition[];
   error?: string;
 }
 
@@ -178,8 +181,13 @@ export function scanBuffer(rel: string, buf: Buffer): FileScan {
     const names = definedNameHashes(buf);
     if (names) out.definedNames = names;
   }
-  if (!hasTrace && !hasDef && !typeHeader && !hasTypedef && !(hasUpperTrace && buf.includes('EXPORT_TRACEPOINT'))) return out;
+  const hasSyscalls = buf.includes('SYSCALL_DEFINE');
+  if (!hasTrace && !hasDef && !typeHeader && !hasTypedef && !hasSyscalls && !(hasUpperTrace && buf.includes('EXPORT_TRACEPOINT'))) return out;
   const text = buf.toString('utf8');
+  if (hasSyscalls) {
+    const defs = readSyscallDefinitions(text);
+    if (defs.length) out.syscalls = defs;
+  }
   if (hasDef && DEF_HINT.test(text)) {
     if (MACHINERY.test(text)) out.machinery = true;
     else out.defText = text;

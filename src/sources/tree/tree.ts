@@ -19,6 +19,7 @@ import { type FileDigest, digestText, readUnit, writeUnit } from './unit-cache.j
 import { loadTreeIsolated } from './isolate.js';
 import type { LoadTreeOptions } from './options.js';
 import { DEFINES_SYSTEM, UNIT_HINT } from './forms.js';
+import { syscallEvents } from './syscalls.js';
 
 export type { LoadTreeOptions } from './options.js';
 
@@ -142,6 +143,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
 
   const units = [...texts.keys()].filter((f) => UNIT_HINT.test(texts.get(f)!)).sort();
   const withSystem = units.filter((f) => DEFINES_SYSTEM.test(texts.get(f)!));
+  const unitSet = new Set(units);
   const visited = new Set<string>();
   const raw: RawEvent[] = [];
   const allClasses: ClassBody[] = [];
@@ -163,6 +165,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
         if (!deps.has(rel)) deps.set(rel, digestOf(rel));
         return modelOf(rel);
       },
+      definesEvents: (rel) => unitSet.has(rel),
     });
     // A header that could not be modelled is reported by modelOf as a side effect: such a unit is not kept.
     if (cacheDir !== undefined && problems.length === failedBefore) writeUnit(cacheDir, f, deps, r);
@@ -189,7 +192,6 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   };
   // Headers that wrap trace headers (define their helper macros, then #include "trace-x.h") go first, so
   // that the wrapped header is read with its helpers, as the compiler reads it.
-  const unitSet = new Set(units);
   const parents = scans.filter((s) => !unitSet.has(s.file) && s.includes?.some((i) => unitSet.has(i))).map((s) => s.file);
   for (const f of parents) runUnit(f);
   for (const f of withSystem) if (!visited.has(f)) runUnit(f);
@@ -349,6 +351,10 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
     ev.calls = callsOf(r.name, r.file, calls, pastes);
     events.push(ev);
   }
+
+  const syscalls = syscallEvents({ files: scans.flatMap((s) => (s.syscalls ? [{ file: s.file, defs: s.syscalls }] : [])), read, headerEnd });
+  events.push(...syscalls.events);
+  problems.push(...syscalls.problems);
 
   const kernel: Snapshot['kernel'] = { source: opts.label ?? path.basename(path.resolve(root)), kind: 'tree', arch: 'x86_64' };
   const release = kernelRelease(read);

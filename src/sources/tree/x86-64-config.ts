@@ -1,0 +1,115 @@
+/**
+ * What a tree says about every x86_64 kernel whatever its configuration, to choose between alternative
+ * definitions (`#ifdef CONFIG_CLONE_BACKWARDS ... #else ...`): three-valued, `undefined` where it depends
+ * on the configuration (most CONFIG_ options) or on something not read here.
+ *
+ * - `CONFIG_64BIT`, `CONFIG_X86_64`, `CONFIG_X86` are set and `CONFIG_X86_32` is not;
+ * - a capability symbol that arch/Kconfig declares as a bare `bool` (no prompt: only an architecture's
+ *   `select` sets it) is set when arch/x86/Kconfig selects it from `config X86` or `config X86_64` without
+ *   an `if`, unset when no select of x86 names it (or only `config X86_32` does), else unknown;
+ * - `__ARCH_WANT_*` is what arch/x86/include/asm/unistd.h defines outside `#ifdef CONFIG_X86_32`.
+ */
+import { conditionsByLine } from './syscall-defs.js';
+
+export type Truth = boolean | undefined;
+
+export function x86_64Conditions(read: (rel: string) => string | undefined): (condition: string) => Truth {
+  const fixed = new Map<string, boolean>([
+    ['CONFIG_64BIT', true],
+    ['CONFIG_X86_64', true],
+    ['CONFIG_X86', true],
+    ['CONFIG_X86_32', false],
+  ]);
+  const archKconfig = read('arch/Kconfig') ?? '';
+  const capabilities = new Set<string>();
+  for (const m of archKconfig.matchAll(/^config[ \t]+(\w+)[ \t]*\n[ \t]+bool[ \t]*\n/gm)) capabilities.add(m[1]!);
+  const selected = new Map<string, boolean | undefined>();
+  let block = '';
+  for (const line of (read('arch/x86/Kconfig') ?? '').split('\n')) {
+    const c = /^(?:menu)?config[ \t]+(\w+)/.exec(line);
+    if (c) block = c[1]!;
+    const s = /^[ \t]+select[ \t]+(\w+)(.*)$/.exec(line);
+    if (!s) continue;
+    const unconditional = !/\bif\b/.test(s[2]!);
+    const verdict = block === 'X86_32' ? false : (block === 'X86' || block === 'X86_64') && unconditional ? true : undefined;
+    // Selected for certain anywhere wins; an unknown select beats "only from X86_32".
+    const prev = selected.has(s[1]!) ? selected.get(s[1]!) : false;
+    selected.set(s[1]!, prev === true || verdict === true ? true : prev === undefined || verdict === undefined ? undefined : false);
+  }
+  const wants = new Map<string, Truth>();
+  const unistd = read('arch/x86/include/asm/unistd.h');
+  const symbol = (name: string): Truth => {
+    const f = fixed.get(name);
+    if (f !== undefined) return f;
+    // An include guard: not defined yet where its #ifndef is tested.
+    if (/^_\w+_H$/.test(name)) return false;
+    if (name.startsWith('__ARCH_WANT_')) return unistd === undefined ? undefined : (wants.get(name) ?? false);
+    if (!name.startsWith('CONFIG_')) return undefined;
+    const sym = name.slice('CONFIG_'.length);
+    if (!capabilities.has(sym)) return undefined;
+    return selected.has(sym) ? selected.get(sym) : false;
+  };
+  const evaluate = (cond: string): Truth => evaluateCondition(cond, symbol);
+  if (unistd !== undefined) {
+    const conds = conditionsByLine(unistd);
+    unistd.split('\n').forEach((line, i) => {
+      const m = /^[ \t]*#[ \t]*define[ \t]+(__ARCH_WANT_\w+)/.exec(line);
+      if (!m) return;
+      const c = conds[i];
+      wants.set(m[1]!, c === undefined ? true : evaluate(c));
+    });
+  }
+  return evaluate;
+}
+
+/**
+ * `defined(X)`, `IS_ENABLED(X)`, `X` (as `#if X`), `!`, `&&`, `||` and parentheses, in three-valued logic;
+ * anything else is unknown.
+ */
+export function evaluateCondition(cond: string, symbol: (name: string) => Truth): Truth {
+  const tokens = cond.match(/defined\s*\(\s*\w+\s*\)|defined\s+\w+|IS_ENABLED\s*\(\s*\w+\s*\)|\w+|&&|\|\||[()!]|\S/g) ?? [];
+  let i = 0;
+  const fail = Symbol('fail');
+  type R = Truth | typeof fail;
+  const primary = (): R => {
+    const t = tokens[i++];
+    if (t === undefined) return fail;
+    if (t === '!') {
+      const v = primary();
+      return v === fail ? fail : v === undefined ? undefined : !v;
+    }
+    if (t === '(') {
+      const v = or();
+      if (tokens[i++] !== ')') return fail;
+      return v;
+    }
+    const d = /^(?:defined|IS_ENABLED)\s*\(?\s*(\w+)\s*\)?$/.exec(t);
+    if (d) return symbol(d[1]!);
+    if (t === 'true' || t === '1') return true;
+    if (t === '0') return false;
+    if (/^\w+$/.test(t)) return symbol(t);
+    return fail;
+  };
+  const and = (): R => {
+    let v = primary();
+    while (tokens[i] === '&&') {
+      i++;
+      const w = primary();
+      if (v === fail || w === fail) return fail;
+      v = v === false || w === false ? false : v === undefined || w === undefined ? undefined : true;
+    }
+    return v;
+  };
+  const or = (): R => {
+    let v = and();
+    while (tokens[i] === '||') {
+      i++;
+      const w = and();
+      if (v === fail || w === fail) return fail;
+      v = v === true || w === true ? true : v === undefined || w === undefined ? undefined : false;
+    }
+    return v;
+  };
+  const v = or();
+  return v === fail || i !== tokens.length ? undefined : v;
+}

@@ -1,0 +1,65 @@
+/**
+ * Definition forms of 7.x kernels, on excerpts of Debian's linux-source-7.2 (test/fixtures/tree/forms-7x/README):
+ * TRACE_EVENT_SYSCALL, rv monitor snippets included through `-I $(src)`, a comment inside a multi-line
+ * #define, a snippet no header includes; and a comparison in which one side could not read a file.
+ */
+import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { loadTree } from '../../src/sources/tree/index.js';
+import { compareSnapshots } from '../../src/diff/compare.js';
+import { runDiff } from '../../src/engine/run.js';
+import type { Snapshot } from '../../src/model/snapshot.js';
+
+const FIX = path.join(import.meta.dirname, '../fixtures/tree/forms-7x');
+
+describe('7.x definition forms', async () => {
+  const s = await loadTree(FIX, { workers: 0, parseCache: false });
+  const keys = s.events.map((e) => `${e.system}:${e.name}`);
+
+  it('TRACE_EVENT_SYSCALL defines raw_syscalls:sys_enter and sys_exit, as TRACE_EVENT_FN did', () => {
+    const enter = s.events.find((e) => e.system === 'raw_syscalls' && e.name === 'sys_enter')!;
+    expect(enter.fields.map((f) => `${f.type} ${f.name}${f.array ? `[${f.array}]` : ''}@${f.offset}+${f.size}`)).toEqual(['long id@8+8', 'unsigned long args[6]@16+48']);
+    expect(enter.print?.fmt).toBe('NR %ld (%lx, %lx, %lx, %lx, %lx, %lx)');
+    expect(enter.condition).toBe('defined(CONFIG_HAVE_SYSCALL_TRACEPOINTS)');
+    expect(keys).toContain('raw_syscalls:sys_exit');
+  });
+
+  it('rv monitor snippets are read under rv_trace.h, which includes them as <monitors/...>', () => {
+    expect(keys).toContain('rv:event_nrp');
+    expect(keys).toContain('rv:error_nrp');
+    const e = s.events.find((x) => x.name === 'event_nrp')!;
+    expect(e.location).toEqual({ file: 'kernel/trace/rv/monitors/nrp/nrp_trace.h', line: 8 });
+    expect(e.class).toBe('event_da_monitor_id');
+    expect(e.condition).toBe('defined(CONFIG_DA_MON_EVENTS_ID) && defined(CONFIG_RV_MON_NRP)');
+  });
+
+  it('a comment inside a multi-line #define does not end it (panthor_device.h)', () => {
+    expect(keys).toContain('panthor:gpu_power_status');
+    expect((s.problems ?? []).filter((p) => p.file.includes('panthor'))).toEqual([]);
+  });
+
+  it('a snippet with no TRACE_SYSTEM that nothing includes is one problem naming its definitions', () => {
+    expect(s.problems).toEqual([
+      {
+        file: 'drivers/orphan/orphan_trace.h',
+        line: 8,
+        message: '2 definition(s) with no TRACE_SYSTEM (event_orphan, error_orphan): a snippet for a header that defines TRACE_SYSTEM and includes it, and none here does',
+      },
+    ]);
+  });
+
+  it('an event in a file the new side could not read is not reported removed', () => {
+    const unreadable: Snapshot = {
+      ...s,
+      events: s.events.filter((e) => e.system !== 'raw_syscalls'),
+      problems: [{ file: 'include/trace/events/syscalls.h', line: 18, message: 'unknown top-level form TRACE_EVENT_SYSCALL(...)' }],
+    };
+    const cmp = compareSnapshots(s, unreadable);
+    expect(cmp.removed).toEqual([]);
+    expect(cmp.unread.map((u) => `${u.side}:${u.event.system}:${u.event.name}:${u.unreadBy}`)).toEqual(['old:raw_syscalls:sys_enter:new', 'old:raw_syscalls:sys_exit:new']);
+    expect(runDiff(cmp).filter((f) => f.rule === 'event-removed')).toEqual([]);
+    // Read on both sides, a real removal is still one.
+    const removed = compareSnapshots(s, { ...s, events: s.events.filter((e) => e.system !== 'raw_syscalls') });
+    expect(runDiff(removed).filter((f) => f.rule === 'event-removed').map((f) => f.event)).toEqual(['raw_syscalls:sys_enter', 'raw_syscalls:sys_exit']);
+  });
+});
