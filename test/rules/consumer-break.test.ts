@@ -152,7 +152,7 @@ describe('consumer-break: guards', () => {
 });
 
 describe('consumer-break: one kernel alone and the drift findings', () => {
-  it('a tree has no syscall events: a syscalls use is not checked there, never called missing', () => {
+  it('a tree that predicted no syscall events: a syscalls use is not checked there, never called missing', () => {
     const u = use({ event: 'syscalls:sys_enter_openat', field: 'filename', read: 'by-name' });
     expect(runConsumers({ uses: [u], kernel: snapshot({ kind: 'tree', events: [sw()] }) })).toEqual([]);
     expect(runConsumers({ uses: [u], kernel: snapshot([sw()]) }).map((f) => f.cause)).toEqual(['missing']);
