@@ -8,7 +8,7 @@
  *   const outcome = await diff('old.json.gz', 'linux-6.12/');
  *   console.log(outcome.report.summary, await render(outcome, { format: 'markdown' }));
  */
-export { type Outcome, type PatchInput, type PatchOutcome, type SideInput, type LoadingOptions, type RuleOptions, checkPatch, diff, history, lint, load } from './api/run.js';
+export { type ConsumerOptions, type Outcome, type PatchInput, type PatchOutcome, type SideInput, type LoadingOptions, type RuleOptions, checkPatch, consumersAgainst, diff, history, lint, load } from './api/run.js';
 export { type RenderSettings, render } from './api/render.js';
 
 // Sources
@@ -36,7 +36,10 @@ export { readConfigFile } from './config/load.js';
 // Consumers
 export type { AttachKind, ConsumerFamily, ConsumerInventory, ConsumerProblem, ConsumerTool, ReadMode, Use } from './consumers/model.js';
 export type { ConsumerFile, ConsumerReader, ConsumerReading } from './consumers/reader.js';
-export { CONSUMER_READERS } from './consumers/registry.js';
+export { CONSUMER_READERS, consumerReaderFor } from './consumers/registry.js';
+export { readConsumers } from './consumers/read.js';
+export { type Verdict, checkUseAcross, checkUseOn, resolveUse } from './consumers/check.js';
+export { type InventoryCounts, inventoryCounts, renderInventory } from './consumers/inventory-report.js';
 
 // Reports
 export {

@@ -16,6 +16,7 @@ import { lintCommand } from './commands/lint.js';
 import { checkPatchCommand } from './commands/check-patch.js';
 import { historyCommand } from './commands/history.js';
 import { fingerprintCommand } from './commands/fingerprint.js';
+import { consumersCommand } from './commands/consumers.js';
 
 export type { Io } from './context.js';
 
@@ -35,6 +36,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command(rulesCommand(io, result))
     .command(historyCommand(io, result))
     .command(fingerprintCommand(io, result))
+    .command(consumersCommand(io, result))
     .demandCommand(1, 'name a command')
     .strict()
     .version(TOOL_VERSION)

@@ -5,11 +5,13 @@ import { loadSide, loadingOptions } from '../load-args.js';
 import type { ReportArgs } from '../options.js';
 import { emitReport } from '../output.js';
 import { reportConfig } from '../report-config.js';
+import { loadConsumers } from '../consumer-args.js';
 
 export async function run(a: ReportArgs & { old: string; new: string; 'btf-old'?: string; 'btf-new'?: string }, io: Io): Promise<number> {
   const config = reportConfig(a, io);
   const opts = loadingOptions(a.kind, io);
   const old = await loadSide(a.old, a['btf-old'], opts);
   const neu = await loadSide(a.new, a['btf-new'], opts);
-  return emitReport(await diff(old, neu, { ...opts, config }), a, io);
+  const consumers = await loadConsumers(a, io);
+  return emitReport(await diff(old, neu, { ...opts, config, ...(consumers ? { consumers } : {}) }), a, io);
 }
