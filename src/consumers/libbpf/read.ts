@@ -1,0 +1,223 @@
+/**
+ * Uses from one BPF object: per tracepoint program (its section name says the attach point), the context
+ * loads and CO-RE relocations its flow analysis reaches (./flow.ts), named through the object's BTF and placed
+ * at a source line by its line info.
+ */
+import path from 'node:path';
+import type { Btf } from '../../btf/btf.js';
+import type { Use } from '../model.js';
+import { resolveCoreAccess } from './core.js';
+import { describeGate } from './gate.js';
+import { type BpfObject, type CodeSection, lineAt } from './object.js';
+import { analyzeProgram, type Observation } from './flow.js';
+import { parseSection } from './section.js';
+
+export type ObjectUse = Omit<Use, 'tool' | 'family' | 'file'>;
+
+/** Counts for the inventory (docs/consumers-libbpf.md): what the object holds besides its uses. */
+export interface ObjectStats {
+  programs: number;
+  tracepointPrograms: number;
+  /** Program types that are not trace-event consumers (kprobe, fentry, ...), with how many of each. */
+  otherPrograms: Record<string, number>;
+}
+
+export interface ObjectReading {
+  uses: ObjectUse[];
+  problems: { line?: number; message: string }[];
+  stats: ObjectStats;
+}
+
+/** Layout of the raw_syscalls structs libbpf tools lay over syscalls:* records is read from the object's BTF. */
+const SYSCALL_STRUCTS = new Set(['trace_event_raw_sys_enter', 'trace_event_raw_sys_exit']);
+
+export function readObjectUses(obj: BpfObject, where: string): ObjectReading {
+  const uses: ObjectUse[] = [];
+  const problems: ObjectReading['problems'] = obj.notes.map((n) => ({ message: `${where}: ${n}` }));
+  const stats: ObjectStats = { programs: 0, tracepointPrograms: 0, otherPrograms: {} };
+  const sections = [...obj.code.values()].filter((cs) => cs.section.name !== '.text').sort((a, b) => a.section.index - b.section.index);
+  for (const cs of sections) {
+    const target = parseSection(cs.section.name);
+    const progs = cs.funcs.filter((f) => f.bind === 1 /* GLOBAL */);
+    const entries = progs.length > 0 ? progs : cs.funcs.slice(0, 1);
+    if (entries.length === 0) {
+      problems.push({ message: `${where}: section ${cs.section.name} has no function symbol: not read` });
+      continue;
+    }
+    for (const prog of entries) {
+      stats.programs++;
+      if (target.kind === 'other') {
+        stats.otherPrograms[target.type] = (stats.otherPrograms[target.type] ?? 0) + 1;
+        continue;
+      }
+      stats.tracepointPrograms++;
+      if (target.kind === 'unnamed') {
+        problems.push({ message: `${where}: program ${prog.name}: SEC("${cs.section.name}") names no tracepoint (the loader attaches it at run time): not read` });
+        continue;
+      }
+      if (target.kind === 'malformed') {
+        problems.push({ message: `${where}: program ${prog.name}: ${target.reason}` });
+        continue;
+      }
+      const flow = analyzeProgram(obj, cs, prog.value / 8);
+      for (const p of flow.problems) problems.push({ message: `${where}: program ${prog.name}: ${p}` });
+      const base = { event: target.event, attach: target.attach, program: prog.name };
+      const found = target.attach === 'tracefs' ? tracefsUses(obj, flow.observations, problems, where, prog.name, target.event) : positionalUses(obj, flow.observations, problems, where, prog.name);
+      const seen = new Set<string>();
+      for (const f of found) {
+        const u: ObjectUse = { ...placeOf(f.obs, obj.btf), ...base, ...f.use };
+        const g = describeGate(f.obs.iv);
+        if (g) {
+          u.gate = g.gate;
+          u.gateRange = g.gateRange;
+        }
+        const key = JSON.stringify([u.field, u.member, u.arg, u.read, u.gate, u.guarded, u.offset]);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        uses.push(u);
+      }
+    }
+  }
+  return { uses, problems, stats };
+}
+
+/** The source line the line info gives for an observation, and its file (the embedded name's basename). */
+function placeOf(o: Observation, btf: Btf | undefined): { line?: number; source?: string } {
+  const l = lineAt(o.cs, o.index);
+  if (!l || !btf) return {};
+  const name = path.basename(btf.str(l.fileNameOff));
+  return name ? { line: l.line, source: name } : { line: l.line };
+}
+
+interface Found {
+  obs: Observation;
+  use: Partial<ObjectUse> & Pick<ObjectUse, 'read'>;
+}
+
+function tracefsUses(obj: BpfObject, observations: Observation[], problems: ObjectReading['problems'], where: string, prog: string, event: string): Found[] {
+  const syscallEvent = event.startsWith('syscalls:');
+  const out: Found[] = [];
+  const btf = obj.btf;
+  for (const o of sorted(observations)) {
+    if (o.relo && btf) {
+      const relo = o.cs.coreRelos.get(o.index)!;
+      if (!relo.kind.startsWith('field_')) continue;
+      const acc = resolveCoreAccess(btf, relo);
+      if (typeof acc === 'string') {
+        problems.push({ message: `${where}: program ${prog}: CO-RE relocation at ${o.cs.section.name} instruction ${o.index}: ${acc}` });
+        continue;
+      }
+      if (!acc.root.startsWith('trace_event_raw_') || !acc.member) continue;
+      const exists = relo.kind === 'field_exists';
+      const guardKey = [...o.guards].some((g) => sameAccess(obj, g, relo.typeId, relo.accessStrOff));
+      const dataLoc = /^__data_loc_(.+)$/.exec(acc.member.name);
+      const use: Found['use'] = { read: exists ? 'exists-only' : 'by-name', struct: acc.root };
+      if (syscallEvent && SYSCALL_STRUCTS.has(acc.root)) {
+        // syscalls:* records have no struct of their own: the raw_syscalls struct is laid over them, so the
+        // relocated offset is that struct's in the kernel and what it lands on in the record is fixed.
+        use.read = exists ? 'exists-only' : 'fixed-offset';
+        use.member = acc.path ?? acc.member.name;
+        use.offset = acc.offset;
+        use.size = acc.size;
+      } else {
+        use.field = dataLoc ? dataLoc[1]! : acc.member.name;
+        use.type = dataLoc ? '__data_loc' : acc.member.type;
+        if (dataLoc || (acc.path && acc.path !== acc.member.name)) use.member = acc.path ?? acc.member.name;
+      }
+      if (guardKey) use.guarded = `bpf_core_field_exists(${acc.path ?? acc.member.name})`;
+      out.push({ obs: o, use });
+    } else if (o.ctxLoad && !o.cs.coreRelos.has(o.index)) {
+      // A load from the record no relocation patches: the offset is the one compiled in.
+      const use: Found['use'] = { read: 'fixed-offset', offset: o.ctxLoad.off, size: o.ctxLoad.size };
+      const named = btf ? memberAtOffset(btf, obj, o, o.ctxLoad.off) : undefined;
+      if (named) {
+        use.struct = named.struct;
+        use.field = named.field;
+        use.type = named.type;
+      }
+      out.push({ obs: o, use });
+    }
+  }
+  return out;
+}
+
+function positionalUses(obj: BpfObject, observations: Observation[], problems: ObjectReading['problems'], where: string, prog: string): Found[] {
+  const out: Found[] = [];
+  const types = new Map<number, string>();
+  for (const o of observations) {
+    if (!o.argParam || !obj.btf) continue;
+    const t = paramType(obj.btf, o.argParam.funcName, o.argParam.param);
+    if (t && !/^(u64|__u64|unsigned long long|long long unsigned int|void \*)$/.test(t)) types.set(o.argParam.off, t);
+  }
+  for (const o of sorted(observations)) {
+    if (!o.ctxLoad) continue;
+    const { off, size } = o.ctxLoad;
+    if (off % 8 !== 0 || off < 0) {
+      problems.push({ message: `${where}: program ${prog}: context load at byte ${off} (${o.cs.section.name} instruction ${o.index}) is not an argument slot` });
+      continue;
+    }
+    const use: Found['use'] = { read: 'positional', arg: off / 8 };
+    const t = types.get(off);
+    if (t) use.type = t;
+    if (size !== 8) use.size = size;
+    out.push({ obs: o, use });
+  }
+  return out;
+}
+
+function sorted(obs: Observation[]): Observation[] {
+  return [...obs].sort((a, b) => a.cs.section.index - b.cs.section.index || a.index - b.index);
+}
+
+/** Is the existence relocation behind guard `sec:insn` about the same type and access as this one? */
+function sameAccess(obj: BpfObject, guard: string, typeId: number, accessStrOff: number): boolean {
+  const [sec, insn] = guard.split(':').map(Number);
+  const cs = obj.codeByIndex.get(sec!);
+  const r = cs?.coreRelos.get(insn!);
+  if (!r || !obj.btf) return false;
+  return obj.btf.resolve(r.typeId) === obj.btf.resolve(typeId) && obj.btf.str(r.accessStrOff) === obj.btf.str(accessStrOff);
+}
+
+/** The C type of parameter `param` of function `name`, from its BTF FUNC. */
+function paramType(btf: Btf, name: string, param: number): string | undefined {
+  const fn = btf.byName(name, 'func')[0];
+  // Only a global function keeps its signature: clang drops unused parameters of static ones (hardirqs'
+  // handle_entry(irq, action) is called with action in r1) while their BTF still lists them.
+  if (!fn || fn.linkage !== 1) return undefined;
+  const proto = btf.type(fn.type);
+  if (proto.kind !== 'func_proto') return undefined;
+  const p = proto.params[param];
+  if (!p) return undefined;
+  try {
+    return btf.cType(p.type);
+  } catch {
+    return undefined;
+  }
+}
+
+/** For a fixed-offset record load: the member of the program's context struct at that offset. */
+function memberAtOffset(btf: Btf, _obj: BpfObject, o: Observation, off: number): { struct: string; field: string; type: string } | undefined {
+  const fnName = o.cs.funcs.find((f) => f.value / 8 <= o.index)?.name;
+  if (!fnName) return undefined;
+  const fn = btf.byName(fnName, 'func')[0];
+  if (!fn) return undefined;
+  const proto = btf.type(fn.type);
+  if (proto.kind !== 'func_proto' || !proto.params[0]) return undefined;
+  const ptr = btf.type(btf.resolve(proto.params[0].type));
+  if (ptr.kind !== 'ptr') return undefined;
+  const st = btf.type(btf.resolve(ptr.type));
+  if (st.kind !== 'struct') return undefined;
+  const m = btf.flatMembers(st.id).find((x) => x.byteOffset <= off && off < x.byteOffset + (safeSize(btf, x.type) || 1));
+  if (!m) return undefined;
+  return { struct: st.name, field: m.name, type: btf.cType(m.type) };
+}
+
+function safeSize(btf: Btf, id: number): number {
+  try {
+    return btf.sizeOf(id);
+  } catch {
+    return 0;
+  }
+}
+
+export type { CodeSection };
