@@ -13,6 +13,7 @@ import { rulesCommand } from './commands/rules.js';
 import { lintCommand } from './commands/lint.js';
 import { checkPatchCommand } from './commands/check-patch.js';
 import { historyCommand } from './commands/history.js';
+import { consumersCommand } from './commands/consumers.js';
 
 export type { Io } from './context.js';
 
@@ -30,6 +31,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command(checkPatchCommand(io, result))
     .command(rulesCommand(io, result))
     .command(historyCommand(io, result))
+    .command(consumersCommand(io, result))
     .demandCommand(1, 'name a command')
     .strict()
     .version(TOOL_VERSION)

@@ -44,6 +44,8 @@ export interface Use {
   read: ReadMode;
   /** How the program copes when this is missing (`BPF.tracepoint_exists`, `bpf_core_field_exists`, a kprobe fallback). */
   guarded?: string;
+  /** For print-text reads: the TP_printk format text the program parses. */
+  print?: string;
   /** A kernel-version gate the program chose this use by (e.g. `LINUX_KERNEL_VERSION >= KERNEL_VERSION(5, 11, 0)`). */
   gate?: string;
   /**

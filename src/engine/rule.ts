@@ -5,7 +5,7 @@
  */
 import type { Comparison } from '../diff/compare.js';
 import type { EventDef, Snapshot, SourceLocation } from '../model/snapshot.js';
-import type { Use } from '../consumers/model.js';
+import type { AttachKind, ConsumerFamily, ReadMode, Use } from '../consumers/model.js';
 import type { Finding, Severity } from './finding.js';
 
 export type RuleCategory = 'drift' | 'audit' | 'consumer';
@@ -32,6 +32,21 @@ export interface Report {
   events?: string[];
   /** The DECLARE_EVENT_CLASS this finding comes from, for fan-out grouping. */
   class?: string;
+  /** Consumer rules: the use that breaks. */
+  consumer?: ConsumerRef;
+  /** Consumer rules: the kernel change behind it, as the drift rule id that reports it. */
+  cause?: string;
+}
+
+/** A consumer use as findings name it. */
+export interface ConsumerRef {
+  tool: string;
+  family: ConsumerFamily;
+  file: string;
+  line?: number;
+  read: ReadMode;
+  attach: AttachKind;
+  guarded?: string;
 }
 
 export type Emit = (r: Report) => void;

@@ -7,6 +7,7 @@ import type { EventDef } from '../model/snapshot.js';
 import { eventKey } from '../model/snapshot.js';
 import { RULES } from '../../rules/index.js';
 import type { Use } from '../consumers/model.js';
+import { resolveUse } from '../consumers/check.js';
 import { type AuditContext, type ConsumerContext, type Report, type Rule, isAuditRule, isConsumerRule, isDriftRule } from './rule.js';
 import { type EngineConfig, EMPTY_CONFIG, eventPatternMatches } from './config.js';
 import { type Finding, type SeverityOrOff, compareFindings } from './finding.js';
@@ -60,6 +61,8 @@ function toFindings(rule: Rule, reports: Report[], config: EngineConfig): Findin
     if (r.new !== undefined) f.new = r.new;
     if (r.location !== undefined) f.location = r.location;
     if (r.events !== undefined) f.events = r.events;
+    if (r.consumer !== undefined) f.consumer = r.consumer;
+    if (r.cause !== undefined) f.cause = r.cause;
     findings.push(f);
   }
   return findings;
@@ -113,6 +116,7 @@ export function runDiff(cmp: Comparison, opts: RunOptions = {}): Finding[] {
   if (opts.uses) {
     const drift = findings.filter((f) => rules.some((r) => isDriftRule(r) && r.meta.id === f.rule)).sort(compareFindings);
     findings.push(...runConsumers({ uses: opts.uses, kernel: cmp.new, cmp, drift }, { config, rules }));
+    annotateConsumers(drift, opts.uses, cmp);
   }
   return findings.sort(compareFindings);
 }
@@ -134,6 +138,39 @@ export function runAudit(input: AuditContext, opts: RunOptions = {}): Finding[] 
   return findings.sort(compareFindings);
 }
 
+
+/**
+ * Drift findings gain the tools that read what they touch: an event the use attaches to on either side (any
+ * of a class-wide finding's events) and, for a finding about one field, that field. A raw tracepoint name
+ * that several definitions share (arch variants, samples/) touches a removed one only if none is left.
+ */
+export function annotateConsumers(drift: readonly Finding[], uses: readonly Use[], cmp: Comparison): void {
+  const resolved = new Map<Use, { old: Set<string>; new: Set<string> }>();
+  const keysOf = (u: Use) => {
+    let r = resolved.get(u);
+    if (!r) {
+      r = { old: new Set(resolveUse(u, cmp.old).map(eventKey)), new: new Set(resolveUse(u, cmp.new).map(eventKey)) };
+      resolved.set(u, r);
+    }
+    return r;
+  };
+  for (const f of drift) {
+    const events = f.events ?? [f.event];
+    const byTool = new Map<string, Use>();
+    for (const u of uses) {
+      if (byTool.has(u.tool)) continue;
+      if (f.field !== undefined && u.field !== f.field) continue;
+      const r = keysOf(u);
+      if (!events.some((e) => r.old.has(e) || r.new.has(e))) continue;
+      if (f.rule === 'event-removed' && r.new.size > 0) continue;
+      byTool.set(u.tool, u);
+    }
+    if (byTool.size === 0) continue;
+    f.consumers = [...byTool.values()]
+      .map((u) => (u.line !== undefined ? { tool: u.tool, file: u.file, line: u.line } : { tool: u.tool, file: u.file }))
+      .sort((a, b) => (a.tool < b.tool ? -1 : a.tool > b.tool ? 1 : 0));
+  }
+}
 
 /** The consumer rules over a set of uses: against a comparison's new side, or one kernel alone. */
 export function runConsumers(ctx: ConsumerContext, opts: RunOptions = {}): Finding[] {

@@ -5,7 +5,7 @@
  */
 import { SEVERITIES, type Severity } from '../engine/finding.js';
 import type { Reporter, ReportFinding } from './model.js';
-import { acceptanceNotes, bySeverity, clip, describeSide, showValue, summaryLine } from './common.js';
+import { acceptanceNotes, bySeverity, clip, describeSide, readByNote, showValue, summaryLine } from './common.js';
 
 /** Tables longer than this collapse. */
 export const MARKDOWN_COLLAPSE_ROWS = 10;
@@ -37,7 +37,7 @@ function row(f: ReportFinding): string {
       ? ` (${code(clip(showValue(f.old), 60))} → ${code(clip(showValue(f.new), 60))})`
       : '';
   const where = f.location ? code(`${f.location.file}:${f.location.line}`) : '';
-  return `| ${event} | ${f.field ? code(f.field) : ''} | ${code(f.rule)} | ${mdCell(clip(f.message, 200))}${change} | ${where} |`;
+  return `| ${event} | ${f.field ? code(f.field) : ''} | ${code(f.rule)} | ${mdCell(clip(f.message, 200))}${readByNote(f) ? `<br>${mdCell(readByNote(f)!)}` : ''}${change} | ${where} |`;
 }
 
 export const renderMarkdown: Reporter = (report) => {

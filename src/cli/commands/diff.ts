@@ -1,15 +1,15 @@
 import type { CommandModule } from 'yargs';
 import type { CommandResult, Io } from '../context.js';
-import { type ReportArgs, withReportOptions } from '../options.js';
+import { type ReportArgs, withConsumersOption, withReportOptions } from '../options.js';
 
 export function diffCommand(io: Io, result: CommandResult): CommandModule {
   return {
     command: 'diff <old> <new>',
     describe: 'compare two sources (kernel tree, tracefs capture or archive, snapshot) field by field',
     builder: (y) =>
-      withReportOptions(
+      withConsumersOption(withReportOptions(
         y.positional('old', { type: 'string', demandOption: true }).positional('new', { type: 'string', demandOption: true }),
-      ),
+      )),
     handler: async (argv) => {
       const { run } = await import('../run/diff.js');
       result.code = await run(argv as unknown as ReportArgs & { old: string; new: string }, io);

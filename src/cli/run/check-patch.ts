@@ -9,6 +9,7 @@ import type { Io } from '../context.js';
 import type { ReportArgs } from '../options.js';
 import { emitReport, progress } from '../output.js';
 import { reportConfig } from '../report-config.js';
+import { loadConsumers } from '../consumer-args.js';
 
 function readPatchArg(arg: string): string {
   try {
@@ -25,11 +26,12 @@ export async function run(a: ReportArgs & { patch: string[]; tree: string }, io:
   if (detectKind(a.tree) !== 'tree') throw new InputError(a.tree, 'not a kernel source tree (check-patch needs one: --tree DIR)');
   const patches = a.patch.flatMap((p) => readPatchText(readPatchArg(p), p === '-' ? '(stdin)' : p));
   const onProgress = progress(io, a.tree);
-  const check = await checkPatch(a.tree, patches, { config, ...(onProgress ? { onProgress } : {}) });
+  const consumers = await loadConsumers(a, io);
+  const check = await checkPatch(a.tree, patches, { config, ...(onProgress ? { onProgress } : {}), ...(consumers ? { uses: consumers.uses } : {}) });
   if (check.touchesNoDefinition) {
     io.stderr(`tpdrift: the patch touches no trace event definition (${check.touched.length} file(s) changed)\n`);
   }
   const label = `${a.tree} + ${a.patch.join(' ')}`;
   const problems = (check.after.problems ?? []).filter((p) => check.touched.includes(p.file)).map((p) => ({ ...p, side: 'new' as const }));
-  return emitReport(makeReport({ new: { label, kind: 'tree', events: check.after.events.length }, findings: check.findings, problems }), a, io);
+  return emitReport(makeReport({ new: { label, kind: 'tree', events: check.after.events.length }, findings: check.findings, problems, ...(consumers ? { consumers } : {}) }), a, io);
 }
