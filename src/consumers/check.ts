@@ -204,6 +204,11 @@ export function checkUseAcross(use: Use, cmp: Comparison): Verdict[] {
     const v = checkUseOn(use, cmp.new);
     return v === 'unknown' ? [] : v;
   }
+  const v = checkUngatedAcross(use, cmp);
+  return use.gate ? v.map((x) => withGate(x, use, cmp.new)) : v;
+}
+
+function checkUngatedAcross(use: Use, cmp: Comparison): Verdict[] {
   if (!canTellEvent(use, cmp.old) || !canTellEvent(use, cmp.new)) return [];
   const olds = resolveUse(use, cmp.old);
   if (olds.length === 0) return [];
@@ -248,6 +253,17 @@ export function checkUseAcross(use: Use, cmp: Comparison): Verdict[] {
 /** What one kernel alone says about a use: does it find everything it needs, where it expects it? */
 export function checkUseOn(use: Use, kernel: Snapshot): Verdict[] | 'unknown' {
   if (!gateHolds(use, kernel)) return [];
+  const v = checkUngatedOn(use, kernel);
+  return v === 'unknown' || !use.gate ? v : v.map((x) => withGate(x, use, kernel));
+}
+
+/** A break on a path the program chose by kernel version: the gate guessed this kernel's prototype wrong. */
+function withGate(v: Verdict, use: Use, kernel: Snapshot): Verdict {
+  const release = kernel.kernel.release ?? 'this kernel';
+  return { ...v, why: `${v.why}; the program takes this path because ${use.gate} holds for ${release}: the version gate is wrong for this kernel` };
+}
+
+function checkUngatedOn(use: Use, kernel: Snapshot): Verdict[] | 'unknown' {
   if (!canTellEvent(use, kernel)) return 'unknown';
   const evs = resolveUse(use, kernel);
   if (evs.length === 0) {

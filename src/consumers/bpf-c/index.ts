@@ -30,7 +30,7 @@ export const bpfCReader: ConsumerReader = {
     return {
       tools: [{ tool, family: 'bpf-c', file: file.path }],
       uses: uses.map((u) => ({ tool, family: 'bpf-c' as const, file: file.path, ...u })),
-      problems: [...parsed.problems, ...problems].map((p) => ({ file: file.path, line: p.line, message: p.message })),
+      problems: [...parsed.problems, ...problems].sort((a, b) => a.line - b.line).map((p) => ({ file: file.path, line: p.line, message: p.message })),
     };
   },
 };

@@ -147,8 +147,8 @@ export function parseCFile(source: string): CFile {
     const header = text.slice(declStart, i);
     const fn = header.trimEnd().endsWith(')') ? parseHeader(header) : undefined;
     if (fn) {
-      const nameAt = declStart + header.search(/\S/);
-      functions.push({ ...fn, bodyStart: i, bodyEnd: end, line: lineOf(nameAt >= declStart ? nameAt : i) });
+      const { nameAt, ...rest } = fn;
+      functions.push({ ...rest, bodyStart: i, bodyEnd: end, line: lineOf(declStart + nameAt) });
       declStart = end + 1;
     } else {
       const st = /\bstruct\s+([A-Za-z_]\w*)\s*$/.exec(header.replace(/__attribute__\s*\(\([^)]*\)\)/g, ' '));
@@ -173,9 +173,12 @@ function skipLiteral(s: string, i: number): number {
 
 const PROG_MACROS = /^(BPF_PROG2?|BPF_KPROBE|BPF_KRETPROBE|BPF_KSYSCALL|BPF_KPROBE_SYSCALL|BPF_UPROBE|BPF_URETPROBE|BPF_USDT)$/;
 
-function parseHeader(header: string): Omit<CFunction, 'bodyStart' | 'bodyEnd' | 'line'> | undefined {
+type Header = Omit<CFunction, 'bodyStart' | 'bodyEnd' | 'line'> & { nameAt: number };
+
+function parseHeader(header: string): Header | undefined {
   const sec = SEC_RE.exec(header);
-  const h = header.replace(SEC_RE, ' ').trimEnd();
+  // Blanked to the same length, so that offsets in `h` are offsets in the header.
+  const h = header.replace(SEC_RE, (m) => ' '.repeat(m.length)).trimEnd();
   // The parameter list: the last top-level (...) group.
   let depth = 0;
   let open = -1;
@@ -194,7 +197,7 @@ function parseHeader(header: string): Omit<CFunction, 'bodyStart' | 'bodyEnd' | 
   if (!ident) return undefined;
   const inner = h.slice(open + 1, h.length - 1);
   const args = splitTopLevel(inner);
-  const out: Omit<CFunction, 'bodyStart' | 'bodyEnd' | 'line'> = { name: ident[1]!, params: [] };
+  const out: Header = { name: ident[1]!, params: [], nameAt: ident.index };
   if (PROG_MACROS.test(ident[1]!)) {
     out.macro = ident[1]!;
     out.name = (args[0] ?? '').trim();
