@@ -1,7 +1,7 @@
 /**
  * The `.bpf.c` consumer reader: BPF C source (libbpf-tools' `*.bpf.c`, perf's bpf_skel, the kernel's
- * samples/bpf `*_kern.c`) for users who have it. Claims `*.bpf.c` files, and other `.c` files that define a
- * program section (`SEC("tp/...")` and the like).
+ * samples/bpf `*_kern.c`) for users who have it. Claims `*.bpf.c` files, and other `.c` files that include
+ * bpf_helpers.h or vmlinux.h or define a tracepoint program section (`SEC("tp/...")`) in their first bytes.
  */
 import path from 'node:path';
 import type { ConsumerFile, ConsumerReader, ConsumerReading } from '../reader.js';
@@ -20,7 +20,9 @@ export const bpfCReader: ConsumerReader = {
   detect(file: string, head: Buffer): boolean {
     if (file.endsWith('.bpf.c')) return true;
     if (!file.endsWith('.c')) return false;
-    return PROGRAM_SEC.test(head.toString('latin1'));
+    // A BPF program's includes come first; its first SEC may be further down than the head.
+    const text = head.toString('latin1');
+    return PROGRAM_SEC.test(text) || /#include\s*[<"](?:bpf\/bpf_helpers\.h|vmlinux\.h)[>"]/.test(text);
   },
   read(file: ConsumerFile): ConsumerReading {
     const text = file.data.toString('utf8');
