@@ -22,6 +22,7 @@ export interface LibbpfReading extends ConsumerReading {
 export function readLibbpfFile(file: ConsumerFile): LibbpfReading {
   const bytes = new Uint8Array(file.data.buffer, file.data.byteOffset, file.data.byteLength);
   const tool = toolName(file.path);
+  if (bytes.length < 64) throw new InputError(file.path, `truncated ELF header (${bytes.length} of 64 bytes)`);
   const objects = isBpfElf(bytes, 0) ? [{ offset: 0, bytes }] : findBpfObjects(bytes, file.path);
   if (objects.length === 0) throw new InputError(file.path, 'no embedded BPF object (no ELF with e_machine 247 in it): not a libbpf tool');
   const out: LibbpfReading = { tools: [{ tool, family: 'libbpf', file: file.path }], uses: [], problems: [], objects: [] };
