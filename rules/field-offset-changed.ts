@@ -1,6 +1,6 @@
 import type { DriftRule } from '../src/engine/rule.js';
-import { eventKey } from '../src/model/snapshot.js';
-import { fieldLocation, pairsWithFields, payloadBase } from '../src/diff/compare.js';
+import { eventKey, fieldLocation } from '../src/model/snapshot.js';
+import { pairsWithFields, payloadBase } from '../src/diff/compare.js';
 
 const rule: DriftRule = {
   meta: {

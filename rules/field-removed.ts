@@ -1,6 +1,6 @@
 import type { DriftRule } from '../src/engine/rule.js';
-import { eventKey } from '../src/model/snapshot.js';
-import { fieldLocation, pairsWithFields } from '../src/diff/compare.js';
+import { eventKey, fieldLocation } from '../src/model/snapshot.js';
+import { pairsWithFields } from '../src/diff/compare.js';
 import { describeField } from '../src/diff/fields.js';
 
 const rule: DriftRule = {

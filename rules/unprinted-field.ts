@@ -1,6 +1,5 @@
 import type { AuditRule } from '../src/engine/rule.js';
-import { eventKey } from '../src/model/snapshot.js';
-import { fieldLocation } from '../src/diff/compare.js';
+import { eventKey, fieldLocation } from '../src/model/snapshot.js';
 import { printedFields } from '../src/audit/print-refs.js';
 
 const rule: AuditRule = {

@@ -1,10 +1,8 @@
 /** Rendering a report, writing it (stdout or -o atomically), and the exit code it calls for. */
-import { UsageError } from '../errors.js';
 import { type Finding, severityRank } from '../engine/finding.js';
-import type { ReportData, SideInfo } from '../report/model.js';
-import { reporterFor } from '../report/index.js';
-import type { Snapshot } from '../model/snapshot.js';
-import type { LoadedSource } from '../sources/registry.js';
+import type { ReportData } from '../report/model.js';
+import { render } from '../api/render.js';
+import type { Outcome } from '../api/run.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { decideColor } from './color.js';
 import type { Io } from './context.js';
@@ -14,17 +12,6 @@ export function exitCodeFor(findings: Finding[], failOn: FailOn): number {
   if (failOn === 'none') return 0;
   const bar = severityRank(failOn);
   return findings.some((f) => !f.suppressed && severityRank(f.severity) >= bar) ? 1 : 0;
-}
-
-/** The snapshot behind each SideInfo sideInfo() made, so that the HTML report can draw layouts. */
-const sideSnapshots = new WeakMap<SideInfo, Snapshot>();
-
-export function sideInfo(s: LoadedSource): SideInfo {
-  const info: SideInfo = { label: s.label, kind: s.kind, events: s.snapshot.events.length };
-  if (s.snapshot.kernel.release) info.release = s.snapshot.kernel.release;
-  if (s.snapshot.kernel.arch) info.arch = s.snapshot.kernel.arch;
-  sideSnapshots.set(info, s.snapshot);
-  return info;
 }
 
 /** `--max-warnings N`: more than N unsuppressed warnings fail the run too. */
@@ -58,28 +45,25 @@ export async function acceptFindings(report: ReportData, args: ReportArgs, io: I
 /**
  * Renders and writes a report; returns the exit code its findings call for. Before rendering, the
  * suppressions file and the baseline mark what they accept; after writing, --write-baseline records
- * this run's findings. The reporter, the baseline reader and the layouts are loaded only when a run
- * uses them.
+ * this run's findings. Given the outcome (the report with its sources), the HTML report draws layouts.
  */
-export async function emitReport(report: ReportData, args: ReportArgs, io: Io): Promise<number> {
-  const reporter = await reporterFor(args.format);
-  if (!reporter) throw new UsageError(`--format ${args.format} is not available yet`);
-  let data = await acceptFindings(report, args, io);
-  if (args.format === 'html' && !data.layouts) {
-    const { buildLayouts } = await import('../report/layouts.js');
-    const layouts = buildLayouts(data, data.old && sideSnapshots.get(data.old), sideSnapshots.get(data.new));
-    if (layouts) data = { ...data, layouts };
-  }
+export async function emitReport(input: Outcome | ReportData, args: ReportArgs, io: Io): Promise<number> {
+  const report = 'report' in input ? input.report : input;
+  const accepted = await acceptFindings(report, args, io);
   const toFile = args.output !== undefined && args.output !== '-';
   const color = toFile ? false : decideColor(args.color, io.env, io.stdoutIsTTY);
-  const text = reporter(data, { color, warn: (m) => io.stderr(`tpdrift: ${m}\n`) });
+  const text = await render('report' in input ? { ...input, report: accepted } : accepted, {
+    format: args.format,
+    color,
+    warn: (m) => io.stderr(`tpdrift: ${m}\n`),
+  });
   if (toFile) writeFileAtomic(args.output!, text);
   else io.stdout(text);
   if (args['write-baseline'] !== undefined) {
     const { writeBaseline } = await import('../report/baseline.js');
     writeBaseline(args['write-baseline'], report.findings);
   }
-  return exitCodeWithLimits(data.findings, args['fail-on'], args['max-warnings']);
+  return exitCodeWithLimits(accepted.findings, args['fail-on'], args['max-warnings']);
 }
 
 /** A progress line on stderr, only when stderr is a terminal. */

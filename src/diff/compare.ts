@@ -205,9 +205,3 @@ function uniquePairs(olds: EventDef[], news: EventDef[], key: (e: EventDef) => s
 export function pairsWithFields(cmp: Comparison): EventPair[] {
   return cmp.pairs.filter((p) => p.old.kind !== 'tracepoint' && p.new.kind !== 'tracepoint');
 }
-
-/** Where a finding about `field` of the new event points: the field's own line when known. */
-export function fieldLocation(ev: EventDef, field?: Field): { file: string; line: number } | undefined {
-  if (!ev.location) return undefined;
-  return { file: ev.location.file, line: field?.line ?? ev.location.line };
-}

@@ -1,7 +1,7 @@
 /** The four field-change rules differ only in which change they own and how they word it. */
 import type { DriftRule, RuleMeta } from '../engine/rule.js';
-import { eventKey } from '../model/snapshot.js';
-import { fieldLocation, pairsWithFields, type FieldPair } from './compare.js';
+import { eventKey, fieldLocation } from '../model/snapshot.js';
+import { pairsWithFields, type FieldPair } from './compare.js';
 import { classifyFieldChange, describeField, type FieldChange } from './fields.js';
 
 export function fieldChangeRule(

@@ -129,13 +129,7 @@ export function runAudit(input: AuditContext, opts: RunOptions = {}): Finding[] 
   const authored = (events: EventDef[]): EventDef[] => events.filter((e) => e.kind !== 'syscall' && e.system !== 'ftrace');
   const ctx: AuditContext = { ...input, events: authored(input.events), all: authored(input.all) };
   if (input.added) ctx.added = authored(input.added);
-  const findings: Finding[] = [];
-  for (const rule of rules) {
-    if (!isAuditRule(rule)) continue;
-    const options = config.rules[rule.meta.id]?.options ?? {};
-    findings.push(...toFindings(rule, collect((emit) => rule.check(ctx, emit, options)), config));
-  }
-  return findings.sort(compareFindings);
+  return runEach(rules.filter(isAuditRule), config, (rule, emit, options) => rule.check(ctx, emit, options));
 }
 
 
@@ -176,11 +170,15 @@ export function annotateConsumers(drift: readonly Finding[], uses: readonly Use[
 export function runConsumers(ctx: ConsumerContext, opts: RunOptions = {}): Finding[] {
   const config = opts.config ?? EMPTY_CONFIG;
   const rules = opts.rules ?? RULES;
+  return runEach(rules.filter(isConsumerRule), config, (rule, emit, options) => rule.check(ctx, emit, options));
+}
+
+/** Runs each rule with its configured options and turns its reports into findings, sorted. */
+function runEach<R extends Rule>(rules: readonly R[], config: EngineConfig, check: (rule: R, emit: (r: Report) => void, options: Record<string, unknown>) => void): Finding[] {
   const findings: Finding[] = [];
   for (const rule of rules) {
-    if (!isConsumerRule(rule)) continue;
     const options = config.rules[rule.meta.id]?.options ?? {};
-    findings.push(...toFindings(rule, collect((emit) => rule.check(ctx, emit, options)), config));
+    findings.push(...toFindings(rule, collect((emit) => check(rule, emit, options)), config));
   }
   return findings.sort(compareFindings);
 }

@@ -145,3 +145,9 @@ export function fieldDeclaration(f: Field): string {
   const dims = typeof f.array === 'number' ? `[${f.array}]` : f.array === '[]' ? '[]' : `[${f.array}]`;
   return f.dynamic ? `${loc}${f.type}${dims} ${f.name}` : `${loc}${f.type} ${f.name}${dims}`;
 }
+
+/** Where a finding about `field` of an event points: the field's own line when known, else the definition's. */
+export function fieldLocation(ev: EventDef, field?: Field): SourceLocation | undefined {
+  if (!ev.location) return undefined;
+  return { file: ev.location.file, line: field?.line ?? ev.location.line };
+}

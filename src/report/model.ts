@@ -1,16 +1,11 @@
 /** What every reporter renders: the JSON contract of DESIGN.md, built once. */
-import type { Problem, SourceKind } from '../model/snapshot.js';
+import type { Problem } from '../model/snapshot.js';
+import type { SideInfo } from '../model/side.js';
 import { TOOL_VERSION } from '../version.js';
 import type { ConsumerInventory, ConsumerProblem } from '../consumers/model.js';
 import { type Finding, type Summary, summarize } from '../engine/finding.js';
 
-export interface SideInfo {
-  label: string;
-  kind: SourceKind;
-  events: number;
-  release?: string;
-  arch?: string;
-}
+export type { SideInfo } from '../model/side.js';
 
 /** Why a finding is suppressed: it is in the baseline, or a reviewed entry of a suppressions file accepts it. */
 export interface Acceptance {

@@ -16,7 +16,7 @@ import type * as Sarif from 'sarif';
 import { RULES } from '../../rules/index.js';
 import type { Rule } from '../engine/rule.js';
 import { type Severity, fingerprint } from '../engine/finding.js';
-import { ruleDocPath } from '../cli/rule-docs.js';
+import { ruleDocPath } from './rule-docs.js';
 import type { ReportData, ReportFinding, Reporter } from './model.js';
 
 export const SARIF_MAX_RESULTS = 25_000;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { EventDef, SourceKind } from '../../src/model/snapshot.js';
 import { runAudit } from '../../src/engine/run.js';
 import type { Rule } from '../../src/engine/rule.js';
-import { ruleDocPath } from '../../src/cli/rule-docs.js';
+import { ruleDocPath } from '../../src/report/rule-docs.js';
 import { snapshot, type Expected } from './tester.js';
 
 export interface AuditCase {

@@ -11,7 +11,7 @@ import { compareSnapshots } from '../../src/diff/compare.js';
 import { runAudit, runDiff } from '../../src/engine/run.js';
 import type { Rule } from '../../src/engine/rule.js';
 import type { Finding } from '../../src/engine/finding.js';
-import { ruleDocPath } from '../../src/cli/rule-docs.js';
+import { ruleDocPath } from '../../src/report/rule-docs.js';
 
 const REAL = JSON.parse(
   fs.readFileSync(fileURLToPath(new URL('../../snapshots/linux-6.18.44-x86_64.tracefs.json', import.meta.url)), 'utf8'),

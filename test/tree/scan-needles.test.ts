@@ -5,12 +5,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { holdsDefName } from '../../src/sources/tree/scan.js';
+import { DEFINITION_HINTS } from '../../src/sources/tree/forms.js';
 
-/** The plain definition: the file holds one of the names DEF_HINT reads. */
-const DEF_NAMES = ['TRACE_EVENT', 'TRACE_SYSTEM', 'DECLARE_TRACE', 'TRACE_CUSTOM_EVENT', 'DECLARE_EVENT_CLASS', 'DEFINE_EVENT', 'DECLARE_CUSTOM_EVENT_CLASS'];
+/** The plain definition: the file holds one of the names DEF_HINT reads (the forms table's hints). */
+const DEF_NAMES = DEFINITION_HINTS;
 const plain = (text: string): boolean => DEF_NAMES.some((n) => text.includes(n));
 
-const FRAGMENTS = ['TRACE', 'EVENT', 'DECLARE_', 'DEFINE_', 'CUSTOM_', '_CLASS', '_SYSTEM', '_EVENT', '_CUSTOM_EVENT', 'DECLARE', 'DEFINE', '_', 'E', 'T', 'TRAC', 'VENT', ' ', '\n', '(', 'x'];
+const FRAGMENTS = [...new Set([
+  'TRACE', 'EVENT', 'DECLARE_', 'DEFINE_', 'CUSTOM_', '_CLASS', '_SYSTEM', '_EVENT', '_CUSTOM_EVENT', 'DECLARE', 'DEFINE', '_', 'E', 'T', 'TRAC', 'VENT', ' ', '\n', '(', 'x',
+  // Every word of every hint, with and without its underscores, so that a name added to the table is exercised too.
+  ...DEF_NAMES.flatMap((n) => n.split('_').flatMap((w) => [w, `${w}_`, `_${w}`])),
+])];
 
 describe('holdsDefName', () => {
   it('answers as a search for each name would, on 20,000 texts made of the names’ fragments', () => {

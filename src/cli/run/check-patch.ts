@@ -1,9 +1,7 @@
 /** `tpdrift check-patch`: patches applied in memory to a tree, before and after compared, what they add audited. */
 import fs from 'node:fs';
 import { InputError, UsageError } from '../../errors.js';
-import { readPatchText } from '../../patch/read.js';
-import { checkPatch } from '../../patch/check.js';
-import { makeReport } from '../../report/model.js';
+import { checkPatch } from '../../api/run.js';
 import { detectKind } from '../../sources/registry.js';
 import type { Io } from '../context.js';
 import type { ReportArgs } from '../options.js';
@@ -24,14 +22,12 @@ export async function run(a: ReportArgs & { patch: string[]; tree: string }, io:
   const config = reportConfig(a, io);
   if (a.kind && a.kind !== 'tree') throw new UsageError('check-patch works on a kernel source tree (--kind tree)');
   if (detectKind(a.tree) !== 'tree') throw new InputError(a.tree, 'not a kernel source tree (check-patch needs one: --tree DIR)');
-  const patches = a.patch.flatMap((p) => readPatchText(readPatchArg(p), p === '-' ? '(stdin)' : p));
+  const patches = a.patch.map((p) => ({ text: readPatchArg(p), label: p === '-' ? '(stdin)' : p }));
   const onProgress = progress(io, a.tree);
   const consumers = await loadConsumers(a, io);
-  const check = await checkPatch(a.tree, patches, { config, ...(onProgress ? { onProgress } : {}), ...(consumers ? { uses: consumers.uses } : {}) });
+  const check = await checkPatch(a.tree, patches, { config, ...(onProgress ? { onProgress } : {}), ...(consumers ? { consumers } : {}) });
   if (check.touchesNoDefinition) {
     io.stderr(`tpdrift: the patch touches no trace event definition (${check.touched.length} file(s) changed)\n`);
   }
-  const label = `${a.tree} + ${a.patch.join(' ')}`;
-  const problems = (check.after.problems ?? []).filter((p) => check.touched.includes(p.file)).map((p) => ({ ...p, side: 'new' as const }));
-  return emitReport(makeReport({ new: { label, kind: 'tree', events: check.after.events.length }, findings: check.findings, problems, ...(consumers ? { consumers } : {}) }), a, io);
+  return emitReport(check.report, a, io);
 }

@@ -1,11 +1,12 @@
 /** `tpdrift extract`: one source to a snapshot file, with what could not be read listed on stderr. */
+import { load } from '../../api/run.js';
 import type { SourceKind } from '../../model/snapshot.js';
 import type { Io } from '../context.js';
-import { loadArg } from '../load-args.js';
+import { loadingOptions } from '../load-args.js';
 import { writeSnapshot } from '../snapshot-output.js';
 
 export async function run(a: { source: string; output?: string; kind?: SourceKind }, io: Io): Promise<number> {
-  const src = await loadArg(a.source, a.kind, io);
+  const src = await load(a.source, loadingOptions(a.kind, io));
   writeSnapshot(src.snapshot, a.output, io);
   const problems = src.snapshot.problems ?? [];
   if (problems.length > 0) {

@@ -2,7 +2,7 @@
 import { UsageError } from '../../errors.js';
 import { RULES, findRule } from '../../../rules/index.js';
 import type { Io } from '../context.js';
-import { ruleDoc } from '../rule-docs.js';
+import { ruleDoc } from '../../report/rule-docs.js';
 
 export function run(id: string | undefined, io: Io): number {
   if (id) {

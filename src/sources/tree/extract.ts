@@ -11,6 +11,7 @@ import { CTextError, matchingBracket, readStringLiterals, scanTopLevel, splitTop
 import { type BranchRef, type FileModel, branchesAt, lineAt } from './filemodel.js';
 import { ExpansionLimit, type MacroDef, expandMacros } from './macros.js';
 import { FIELD_MACROS, type FieldSpec } from './layout.js';
+import { CUSTOM_SYSTEM_MACRO, FORMS, type Form, IGNORED_FORMS, MACHINERY_NAMES, SYSTEM_MACRO } from './forms.js';
 
 export interface RawProblem {
   file: string;
@@ -63,59 +64,8 @@ interface LiveDef extends MacroDef {
   cond: string[];
 }
 
-/** Names that are the tracing machinery's own: never expanded as local macros. */
-const RESERVED = new Set([
-  'TRACE_SYSTEM', 'TRACE_SYSTEM_VAR', 'TRACE_INCLUDE_FILE', 'TRACE_INCLUDE_PATH', 'TRACE_CUSTOM_SYSTEM',
-  'TP_PROTO', 'TP_ARGS', 'TP_STRUCT__entry', 'TP_fast_assign', 'TP_printk', 'TP_CONDITION', 'TP_perf_assign',
-  'TRACE_EVENT', 'TRACE_EVENT_CONDITION', 'TRACE_EVENT_FN', 'TRACE_EVENT_FN_COND', 'DECLARE_EVENT_CLASS',
-  'DEFINE_EVENT', 'DEFINE_EVENT_PRINT', 'DEFINE_EVENT_CONDITION', 'DEFINE_EVENT_FN', 'DEFINE_EVENT_NOP',
-  'TRACE_EVENT_NOP', 'DECLARE_TRACE', 'DECLARE_TRACE_CONDITION', 'DECLARE_TRACE_WRITABLE', 'DECLARE_TRACE_EVENT',
-  'DECLARE_TRACE_EVENT_CONDITION', 'DEFINE_EVENT_WRITABLE', 'DECLARE_EVENT_CLASS_WRITABLE',
-  'TRACE_EVENT_FLAGS', 'TRACE_EVENT_PERF_PERM', 'TRACE_CUSTOM_EVENT', 'DECLARE_CUSTOM_EVENT_CLASS',
-  'DEFINE_CUSTOM_EVENT', 'TRACE_DEFINE_ENUM', 'TRACE_DEFINE_SIZEOF', ...FIELD_MACROS,
-]);
-
-/** Forms that define nothing a snapshot records (attributes, enum exports, declarations). */
-const IGNORED_FORMS = new Set([
-  'TRACE_EVENT_FLAGS', 'TRACE_EVENT_PERF_PERM', 'TRACE_DEFINE_ENUM', 'TRACE_DEFINE_SIZEOF', 'DECLARE_TRACEPOINT',
-  'DEFINE_EVENT_NOP', 'TRACE_EVENT_NOP', 'DECLARE_EVENT_CLASS_NOP', 'DECLARE_EVENT_NOP',
-  'EXPORT_TRACEPOINT_SYMBOL', 'EXPORT_TRACEPOINT_SYMBOL_GPL',
-]);
-
-/** Argument positions of each definition form. */
-interface Form {
-  kind: 'event' | 'class' | 'define' | 'tracepoint';
-  /** index of name; for 'define': template at 0, name at 1. */
-  proto: number;
-  struct?: number;
-  assign?: number;
-  print?: number;
-  min: number;
-}
-const FORMS: Record<string, Form> = {
-  TRACE_EVENT: { kind: 'event', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
-  TRACE_EVENT_CONDITION: { kind: 'event', proto: 1, struct: 4, assign: 5, print: 6, min: 7 },
-  TRACE_EVENT_FN: { kind: 'event', proto: 1, struct: 3, assign: 4, print: 5, min: 8 },
-  TRACE_EVENT_FN_COND: { kind: 'event', proto: 1, struct: 4, assign: 5, print: 6, min: 9 },
-  TRACE_CUSTOM_EVENT: { kind: 'event', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
-  DECLARE_EVENT_CLASS: { kind: 'class', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
-  DECLARE_CUSTOM_EVENT_CLASS: { kind: 'class', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
-  DECLARE_EVENT_CLASS_WRITABLE: { kind: 'class', proto: 1, struct: 3, assign: 4, print: 5, min: 6 },
-  DEFINE_EVENT: { kind: 'define', proto: 2, min: 4 },
-  DEFINE_CUSTOM_EVENT: { kind: 'define', proto: 2, min: 4 },
-  DEFINE_EVENT_FN: { kind: 'define', proto: 2, min: 6 },
-  DEFINE_EVENT_CONDITION: { kind: 'define', proto: 2, min: 5 },
-  DEFINE_EVENT_WRITABLE: { kind: 'define', proto: 2, min: 5 },
-  DEFINE_EVENT_PRINT: { kind: 'define', proto: 2, print: 4, min: 5 },
-  DECLARE_TRACE: { kind: 'tracepoint', proto: 1, min: 3 },
-  DECLARE_TRACE_CONDITION: { kind: 'tracepoint', proto: 1, min: 4 },
-  DECLARE_TRACE_WRITABLE: { kind: 'tracepoint', proto: 1, min: 4 },
-  // 6.14+: a bare tracepoint that also gets a tracefs interface is still declared this way.
-  DECLARE_TRACE_EVENT: { kind: 'tracepoint', proto: 1, min: 3 },
-  DECLARE_TRACE_EVENT_CONDITION: { kind: 'tracepoint', proto: 1, min: 4 },
-};
-
-export const KNOWN_FORMS = new Set([...Object.keys(FORMS), ...IGNORED_FORMS]);
+/** Names never expanded as local macros: the machinery's (./forms.ts) and the field macros. */
+const RESERVED: ReadonlySet<string> = new Set([...MACHINERY_NAMES, ...FIELD_MACROS]);
 
 /** Top-level names that look like trace definitions; unknown ones are reported, not dropped. */
 const TRACE_LIKE = /(^|_)(TRACE|EVENT|TRACEPOINT)(_|$)/;
@@ -322,8 +272,8 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
 
   const applyDirective = (model: FileModel, d: FileModel['directives'][number], prefix: string[]): void => {
     if (d.kind === 'define') {
-      if (d.name === 'TRACE_SYSTEM') system = d.body.replace(/^"|"$/g, '');
-      if (d.name === 'TRACE_CUSTOM_SYSTEM') customSystem = d.body.replace(/^"|"$/g, '');
+      if (d.name === SYSTEM_MACRO) system = d.body.replace(/^"|"$/g, '');
+      if (d.name === CUSTOM_SYSTEM_MACRO) customSystem = d.body.replace(/^"|"$/g, '');
       const branches = branchesAt(model, d.pos);
       const path = branches.map((b) => ({ id: b.id, index: b.index, file: model.file }));
       const def: LiveDef = { name: d.name, body: d.body, path: path.map((p) => ({ id: hashId(p.file, p.id), index: p.index })), cond: condOf(model, d.pos, prefix) };
@@ -378,11 +328,11 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
       }
       throw e;
     }
-    if (args.length < form.min) {
-      problem(file, line, `${name} with ${args.length} arguments (expected ${form.min})`);
+    if (args.length < form.arity) {
+      problem(file, line, `${name} with ${args.length} arguments (expected ${form.arity})`);
       return;
     }
-    const sys = name.includes('CUSTOM') ? (customSystem ?? 'custom') : system;
+    const sys = form.custom ? (customSystem ?? 'custom') : system;
     const arch = archCondition(file);
     const allCond = arch && !cond.includes(arch) ? [arch, ...cond] : cond;
     const condition = allCond.length ? allCond.join(' && ') : undefined;
@@ -390,9 +340,9 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
     const ident = (s: string): string | undefined => (/^\w+$/.test(s.trim()) ? s.trim() : undefined);
     try {
       if (form.kind === 'define') {
-        const template = ident(args[0]!);
-        const evName = ident(args[1]!);
-        if (!template || !evName) return problem(file, line, `${name}: cannot read names '${ws(args[0]!)}', '${ws(args[1]!)}'`);
+        const template = ident(args[form.template!]!);
+        const evName = ident(args[form.name]!);
+        if (!template || !evName) return problem(file, line, `${name}: cannot read names '${ws(args[form.template!]!)}', '${ws(args[form.name]!)}'`);
         if (!sys) return problem(file, line, `${name}(${evName}): no TRACE_SYSTEM defined before it`);
         const ev: RawEvent = { system: sys, name: evName, kind: 'event', file, line, className: template, unit, proto: parseProto(args[form.proto]!) };
         if (condition) ev.condition = condition;
@@ -404,8 +354,8 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
         res.events.push(ev);
         return;
       }
-      const evName = ident(args[0]!);
-      if (!evName) return problem(file, line, `${name}: cannot read name '${ws(args[0]!)}'`);
+      const evName = ident(args[form.name]!);
+      if (!evName) return problem(file, line, `${name}: cannot read name '${ws(args[form.name]!)}'`);
       if (form.kind === 'tracepoint') {
         if (!sys) return problem(file, line, `${name}(${evName}): no TRACE_SYSTEM defined before it`);
         const ev: RawEvent = { system: sys, name: evName, kind: 'tracepoint', file, line, unit, proto: parseProto(args[form.proto]!) };

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Snapshot } from '../../model/snapshot.js';
 import { InputError } from '../../errors.js';
-import type { LoadTreeOptions } from './tree.js';
+import type { LoadTreeOptions } from './options.js';
 
 export interface IsolatedRequest {
   root: string;

@@ -34,7 +34,7 @@ function codeIdentity(): string {
   if (parseId === undefined) {
     const require = createRequire(import.meta.url);
     const versions = [require('tree-sitter/package.json'), require('tree-sitter-c/package.json')] as { version?: string }[];
-    parseId = sharedIdentity('parse', import.meta.url, ['./filemodel', '../../util/ctext'], versions.map((v) => String(v.version)));
+    parseId = sharedIdentity('parse', import.meta.url, ['./filemodel'], versions.map((v) => String(v.version)));
   }
   return parseId;
 }

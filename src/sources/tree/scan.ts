@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fdir } from 'fdir';
+import { DEFINITION_HINTS, DEF_HINT, MACHINERY } from './forms.js';
 
 /** Directories never read, with the reason. */
 export const SKIPPED_DIRS: Record<string, string> = {
@@ -30,9 +31,6 @@ export function listSourceFiles(root: string): string[] {
   return files.map((f) => f.split(path.sep).join('/')).sort();
 }
 
-const DEF_HINT = /\b(TRACE_EVENT|DECLARE_EVENT_CLASS|DECLARE_TRACE|DEFINE_EVENT|TRACE_SYSTEM|TRACE_CUSTOM_EVENT|DECLARE_CUSTOM_EVENT_CLASS)\w*/;
-/** A file that #defines the definition macros themselves is the tracing machinery, not a definition. */
-const MACHINERY = /^[ \t]*#[ \t]*define[ \t]+(TRACE_EVENT|DECLARE_EVENT_CLASS|DEFINE_EVENT|DECLARE_TRACE|TRACE_CUSTOM_EVENT)[ \t]*\(/m;
 /**
  * Uses of a tracepoint: calls (`trace_x(`, `register_trace_x(`), exports, and the bare function name passed
  * as a pointer (`return trace_x;`, `.trace_status = trace_x`): counting too many uses only makes
@@ -119,19 +117,25 @@ function bytesAt(buf: Buffer, at: number, s: string): boolean {
   return true;
 }
 
+/** Each name the file pass looks for, by the anchor it is searched around ('TRACE' or 'EVENT', neither overlaps itself). */
+const ANCHORS = ['TRACE', 'EVENT'] as const;
+const HINTS_BY_ANCHOR = ANCHORS.map((anchor) => ({
+  anchor,
+  names: DEFINITION_HINTS.filter((n) => n.includes(anchor) && (anchor === 'TRACE' || !n.includes('TRACE'))).map((name) => ({ name, offset: name.indexOf(anchor) })),
+}));
+const unanchored = DEFINITION_HINTS.filter((n) => !ANCHORS.some((a) => n.includes(a)));
+if (unanchored.length > 0) throw new Error(`definition hints without an anchor the file pass searches for: ${unanchored.join(', ')}`);
+
 /**
- * Whether the bytes hold one of the names DEF_HINT knows: TRACE_EVENT, TRACE_SYSTEM, TRACE_CUSTOM_EVENT and
- * DECLARE_TRACE around a 'TRACE'; DEFINE_EVENT, DECLARE_EVENT_CLASS and DECLARE_CUSTOM_EVENT_CLASS around an
- * 'EVENT'. Read around each 'TRACE' and 'EVENT' (V8 finds those fast, and neither can overlap itself): one
- * search per name instead cost 0.8 s per 812 MB, as the long needles fall on V8's slow path.
+ * Whether the bytes hold one of DEFINITION_HINTS (./forms.ts), as DEF_HINT would find it: read around each
+ * 'TRACE' and 'EVENT' (V8 finds those fast): one search per name instead cost 0.8 s per 812 MB, as the
+ * long needles fall on V8's slow path.
  */
 export function holdsDefName(buf: Buffer): boolean {
-  for (let at = buf.indexOf('TRACE'); at >= 0; at = buf.indexOf('TRACE', at + 5)) {
-    if (bytesAt(buf, at + 5, '_EVENT') || bytesAt(buf, at + 5, '_SYSTEM') || bytesAt(buf, at + 5, '_CUSTOM_EVENT') || bytesAt(buf, at - 8, 'DECLARE_')) return true;
-  }
-  for (let at = buf.indexOf('EVENT'); at >= 0; at = buf.indexOf('EVENT', at + 5)) {
-    if (bytesAt(buf, at - 7, 'DEFINE_')) return true;
-    if (bytesAt(buf, at + 5, '_CLASS') && (bytesAt(buf, at - 8, 'DECLARE_') || bytesAt(buf, at - 15, 'DECLARE_CUSTOM_'))) return true;
+  for (const { anchor, names } of HINTS_BY_ANCHOR) {
+    for (let at = buf.indexOf(anchor); at >= 0; at = buf.indexOf(anchor, at + anchor.length)) {
+      for (const n of names) if (bytesAt(buf, at - n.offset, n.name)) return true;
+    }
   }
   return false;
 }

@@ -17,24 +17,10 @@ import { scanInWorkers } from './pool.js';
 import { stampOf, storedScans, storeScans } from './scan-cache.js';
 import { type FileDigest, digestText, readUnit, writeUnit } from './unit-cache.js';
 import { loadTreeIsolated } from './isolate.js';
+import type { LoadTreeOptions } from './options.js';
+import { DEFINES_SYSTEM, UNIT_HINT } from './forms.js';
 
-export interface LoadTreeOptions {
-  /** Called as files are read: (done, total). */
-  onProgress?: (done: number, total: number) => void;
-  /**
-   * Threads for the file pass: the calling thread and `workers - 1` worker threads (default: 2 when the
-   * compiled module can start workers); 0 reads every file in the calling thread alone.
-   */
-  workers?: number;
-  /** `kernel.source` in the snapshot (default: the root directory's name, so that the snapshot does not depend on where the tree lives). */
-  label?: string;
-  /** Files as a patch leaves them (tree-relative path → content, null when deleted): read instead of the disk. */
-  overlay?: ReadonlyMap<string, string | null>;
-  /** Directory of parsed headers kept between runs (./parse-cache.ts); `false` turns it off. Default: defaultParseCacheDir(). */
-  parseCache?: string | false;
-}
-
-const UNIT_HINT = /^[ \t]*(TRACE_EVENT|DECLARE_EVENT_CLASS|DEFINE_EVENT|DECLARE_TRACE|TRACE_CUSTOM_EVENT|DECLARE_CUSTOM_EVENT_CLASS)\w*[ \t]*\(|^[ \t]*#[ \t]*define[ \t]+TRACE_(CUSTOM_)?SYSTEM\b/m;
+export type { LoadTreeOptions } from './options.js';
 
 function describe(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
@@ -155,7 +141,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   };
 
   const units = [...texts.keys()].filter((f) => UNIT_HINT.test(texts.get(f)!)).sort();
-  const withSystem = units.filter((f) => /^[ \t]*#[ \t]*define[ \t]+TRACE_(CUSTOM_)?SYSTEM\b/m.test(texts.get(f)!));
+  const withSystem = units.filter((f) => DEFINES_SYSTEM.test(texts.get(f)!));
   const visited = new Set<string>();
   const raw: RawEvent[] = [];
   const allClasses: ClassBody[] = [];

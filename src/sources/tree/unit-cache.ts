@@ -22,9 +22,12 @@ export function digestText(text: string | undefined): FileDigest {
   return text === undefined ? null : crypto.createHash('sha256').update(text).digest('hex');
 }
 
-/** Everything a unit's result depends on besides its files: the reading code. */
-const codeIdentity = (): string =>
-  sharedIdentity('units', import.meta.url, ['./extract', './macros', './filemodel', './layout', '../../util/ctext', '../../util/cexpr', '../../model/canonical', './parse-cache']);
+/**
+ * Everything a unit's result depends on besides its files: the reading code, which is the extractor and the
+ * file models it reads (and what they import, found from the sources).
+ */
+export const UNIT_CODE_ROOTS = ['./extract', './parse-cache'] as const;
+const codeIdentity = (): string => sharedIdentity('units', import.meta.url, UNIT_CODE_ROOTS);
 
 interface Entry {
   unit: string;

@@ -1,0 +1,17 @@
+/** How reports name one side of a comparison: the argument as given, its kind, and what it holds. */
+import type { Snapshot, SourceKind } from './snapshot.js';
+
+export interface SideInfo {
+  label: string;
+  kind: SourceKind;
+  events: number;
+  release?: string;
+  arch?: string;
+}
+
+export function describeSource(label: string, kind: SourceKind, snapshot: Snapshot): SideInfo {
+  const info: SideInfo = { label, kind, events: snapshot.events.length };
+  if (snapshot.kernel.release) info.release = snapshot.kernel.release;
+  if (snapshot.kernel.arch) info.arch = snapshot.kernel.arch;
+  return info;
+}

@@ -1,0 +1,77 @@
+/**
+ * The package as a user gets it: `npm pack`, installed into an empty folder, imported as a library and run as
+ * a command. Needs the npm registry (or npm's cache) for the dependencies, as any install does.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = path.resolve(import.meta.dirname, '..', '..');
+const OLD = path.join(repo, 'snapshots', 'debian-linux-source-6.1.176.json.gz');
+const NEW = path.join(repo, 'snapshots', 'debian-linux-source-6.12.117.json.gz');
+let tmp: string;
+let app: string;
+
+const run = (cmd: string, args: string[], cwd: string) =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 << 20 });
+
+/** Runs a command that may exit non-zero; returns its code and output. */
+function outcome(cmd: string, args: string[], cwd: string): { code: number; stdout: string } {
+  try {
+    return { code: 0, stdout: run(cmd, args, cwd) };
+  } catch (e) {
+    const err = e as { status: number; stdout: string };
+    return { code: err.status, stdout: err.stdout };
+  }
+}
+
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tpdrift-pack-'));
+  // dist/ was built by `npm test`; --ignore-scripts skips building it a second time.
+  const out = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], repo);
+  const [{ filename }] = JSON.parse(out) as { filename: string }[];
+  app = path.join(tmp, 'app');
+  fs.mkdirSync(app);
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(tmp, filename)], app);
+}, 300_000);
+
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('the packed package, installed into an empty folder', () => {
+  it('imports as a library, and its diff is the one the repository computes', async () => {
+    const script = `
+      const t = await import('tpdrift');
+      const o = await t.diff(${JSON.stringify(OLD)}, ${JSON.stringify(NEW)});
+      const md = await t.render(o, { format: 'json' });
+      process.stdout.write(JSON.stringify({ summary: o.report.summary, rules: t.RULES.length, kinds: t.ARGUMENT_KINDS, json: md.length }));
+    `;
+    const got = JSON.parse(run('node', ['--input-type=module', '-e', script], app)) as { summary: Record<string, number>; rules: number; kinds: string[]; json: number };
+    const { diff, render, RULES, ARGUMENT_KINDS } = await import('../../src/index.js');
+    const here = await diff(OLD, NEW);
+    expect(got.summary).toEqual(here.report.summary);
+    expect(got.summary.error).toBeGreaterThan(0);
+    expect(got.rules).toBe(RULES.length);
+    expect(got.kinds).toEqual([...ARGUMENT_KINDS]);
+    expect(got.json).toBe((await render(here, { format: 'json' })).length);
+  });
+
+  it('exposes only the package entry point (no deep imports by accident)', () => {
+    const r = outcome('node', ['--input-type=module', '-e', "await import('tpdrift/dist/src/diff/compare.js')"], app);
+    expect(r.code).not.toBe(0);
+  });
+
+  it('runs as a command: npx tpdrift diff prints the report and exits 1 on errors; rules lists every rule', async () => {
+    const r = outcome('npx', ['--no-install', 'tpdrift', 'diff', OLD, NEW, '--format', 'json'], app);
+    expect(r.code).toBe(1);
+    const { diff } = await import('../../src/index.js');
+    expect(JSON.parse(r.stdout).summary).toEqual((await diff(OLD, NEW)).report.summary);
+    const rules = outcome('npx', ['--no-install', 'tpdrift', 'rules'], app);
+    expect(rules.code).toBe(0);
+    expect(rules.stdout).toContain('event-removed');
+    const page = outcome('npx', ['--no-install', 'tpdrift', 'rules', 'field-removed'], app);
+    expect(page.stdout).toMatch(/^# field-removed/m);
+  });
+});
