@@ -235,7 +235,7 @@ describe('libbpf: bad input', () => {
     const badExt = buildBpfObject([{ section: 'raw_tp/x', funcs: [{ name: 'x', start: 0, count: 1, global: true }], code: encode([asm.exit()]) }], btfWith().b, { ext: Buffer.from([0x00, 0x11, 1, 0, 32, 0, 0, 0, ...Array(24).fill(0)]) });
     expect(err(() => read(badExt, 'x.bpf.o'))).toBe('x.bpf.o: BPF object: .BTF.ext at byte 0: bad .BTF.ext magic 0x1100');
     const trunc = Buffer.from(badExt);
-    expect(err(() => read(trunc.subarray(0, 40), 'y.bpf.o'))).toMatch(/^y\.bpf\.o: BPF object: truncated ELF header/);
+    expect(err(() => read(trunc.subarray(0, 40), 'y.bpf.o'))).toBe("y.bpf.o: truncated ELF header (40 of 64 bytes)");
   });
 
   it('.BTF.ext: records running past the block, a short header', () => {

@@ -128,7 +128,7 @@ function readInfo<T>(
     const num = data.readUInt32LE(pos + 4);
     pos += 8;
     if (num === 0) throw new BtfExtError(`${what} section with no records`, pos - 4);
-    if (pos + num * recSize > end) throw new BtfExtError(`${what}: ${num} records of ${recSize} bytes run past the block end`, pos - 4);
+    if (pos + num * recSize > end) throw new BtfExtError(`${what}: ${num} records of ${recSize} bytes run past the block end`, pos - 8);
     const records: T[] = [];
     for (let i = 0; i < num; i++, pos += recSize) records.push(rec(pos));
     out.push({ secNameOff, records });
