@@ -107,6 +107,18 @@ function offsetVerdict(use: Use, ev: EventDef, s: Snapshot): Verdict | undefined
   return undefined;
 }
 
+/**
+ * A CO-RE reader relocates against the kernel's `struct trace_event_raw_<class>` by name: on a side that knows
+ * classes, the struct the reader names must be its event's. (syscalls:* reads go through raw_syscalls' struct.)
+ */
+function structVerdict(use: Use, ev: EventDef, s: Snapshot): Verdict | undefined {
+  if (use.attach !== 'tracefs' || !use.struct?.startsWith('trace_event_raw_') || ev.system === 'syscalls' || !sideFacets(s).classes) return undefined;
+  const own = `trace_event_raw_${ev.class ?? ev.name}`;
+  if (own === use.struct) return undefined;
+  const event = eventKey(ev);
+  return { cause: 'mismatch', event, change: `${event}'s record is struct ${own}`, why: `the reader's CO-RE relocations name struct ${use.struct}`, fieldMissing: true, old: use.struct, new: own };
+}
+
 const normProtoType = (t: string): string => t.replace(/\bconst\b/g, '').replace(/\s+/g, ' ').replace(/\s*\*/g, ' *').trim();
 
 /** A by-name read across a field pair: the reason it breaks, or undefined. */
@@ -233,6 +245,12 @@ function checkUngatedAcross(use: Use, cmp: Comparison): Verdict[] {
   // A tree may define one event once per architecture (kvm:kvm_exit): the use keeps working if one does.
   const byKey = new Map<string, Verdict[][]>();
   for (const p of pairs) {
+    // The struct the reader relocates against stopped being its event's (the event moved to another class).
+    const st = !structVerdict(use, p.old, cmp.old) ? structVerdict(use, p.new, cmp.new) : undefined;
+    if (st) {
+      byKey.set(eventKey(p.old), [...(byKey.get(eventKey(p.old)) ?? []), [st]]);
+      continue;
+    }
     const v =
       use.field !== undefined
         ? fieldVerdicts(use, p, cmp)
@@ -280,6 +298,11 @@ function checkUngatedOn(use: Use, kernel: Snapshot): Verdict[] | 'unknown' {
     const out: Verdict[] = [];
     const event = eventKey(ev);
     byKey.set(event, [...(byKey.get(event) ?? []), out]);
+    const st = structVerdict(use, ev, kernel);
+    if (st) {
+      out.push(st);
+      continue;
+    }
     if (use.field !== undefined) {
       const f = fieldOf(ev, kernel, use.field);
       if (!f) {

@@ -36,7 +36,7 @@ describe('libbpf-tools 0.26: every binary', () => {
     expect(inv.tools.every((t) => t.family === 'libbpf')).toBe(true);
     expect(inv.problems).toEqual([]);
     expect(new Set(inv.uses.map((u) => u.tool)).size).toBe(21);
-    expect(inv.uses).toHaveLength(122);
+    expect(inv.uses).toHaveLength(125);
   });
 
   it('biolatency: block_rq_insert/issue take ctx[1] below 5.11 and ctx[0] from 5.11 on, through tp_btf and raw_tp', () => {
@@ -91,17 +91,17 @@ describe('libbpf-tools 0.26: every binary', () => {
         const want =
           u.arg !== undefined
             ? new RegExp(`ctx\\[${u.arg}\\]|BPF_PROG\\(`)
-            : new RegExp(`\\b${(u.member ?? u.field)!.replace(/\[(\d+)\]/, '\\[$1\\]').replace(/^__data_loc_/, '')}|BPF_CORE_READ`);
+            : new RegExp(`(->|\\.|,)\\s*${(u.member ?? u.field)!.replace(/\[(\d+)\]/, '\\[$1\\]')}(?!\\w)`);
         if (want.test(text)) continue;
-        // The compiler may hoist a load above the statement it belongs to: then the statement naming it
-        // follows within the function (a few lines on), never precedes it.
-        const later = [...texts].some(([line, ts]) => line > u.line! && line <= u.line! + 30 && ts.some((x) => want.test(x)));
-        misses.push(`${t.tool}:${u.line} ${u.event} ${u.arg ?? u.member ?? u.field}${later ? ' (hoisted)' : ''}`);
+        // A statement the line info has no record for cannot be placed by anyone: then no line names it.
+        const unplaceable = ![...texts.values()].flat().some((x) => want.test(x));
+        misses.push(`${t.tool}:${u.line} ${u.event} ${u.arg ?? u.member ?? u.field}${unplaceable ? ' (no line record)' : ''}`);
       }
     }
-    // Measured: 6 of 122 uses sit on the line of an earlier statement (docs/consumers-libbpf.md).
-    expect(misses.filter((m) => !m.endsWith('(hoisted)'))).toEqual([]);
-    expect(misses.length).toBeLessThanOrEqual(6);
+    // Loads hoisted above their statement (5 in tcplife, 4 in biopattern) are moved to the statement that
+    // names them (read.ts placeOf); biopattern's two `dev = BPF_CORE_READ(ctx, dev)` lines have no line record.
+    // Measured: those two are left on the line of the instruction (the nr_sector statement before them).
+    expect(misses).toEqual(['biopattern:31 block:block_rq_complete dev (no line record)', 'biopattern:36 block:block_rq_complete dev (no line record)']);
   });
 
   it('a binary with its embedded object cut short is one InputError naming the file and the object offset', () => {

@@ -22,7 +22,8 @@ export function resolveCoreAccess(btf: Btf, relo: CoreRelo): CoreAccess | string
   const root = btf.type(rootId);
   const spec = parseAccessString(btf.str(relo.accessStrOff));
   if (!spec) return `access string "${btf.str(relo.accessStrOff)}" does not parse`;
-  const rootName = root.name || `(anonymous ${root.kind})`;
+  // libbpf matches `struct x___flavor` against the kernel's `struct x`: the flavor suffix is the program's own.
+  const rootName = root.name ? flavorless(root.name) : `(anonymous ${root.kind})`;
   if (root.kind !== 'struct' && root.kind !== 'union') return { root: rootName };
   const out: CoreAccess = { root: rootName };
   let typeId = rootId;
@@ -68,4 +69,10 @@ function safeCType(btf: Btf, id: number): string {
   } catch {
     return '?';
   }
+}
+
+/** `trace_event_raw_block_rq_complete___x` → `trace_event_raw_block_rq_complete` (libbpf's bpf_core_essential_name_len). */
+export function flavorless(name: string): string {
+  const i = name.indexOf('___');
+  return i > 0 ? name.slice(0, i) : name;
 }

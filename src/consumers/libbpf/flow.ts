@@ -74,7 +74,7 @@ interface State {
   regs: Val[];
   stack: Map<number, Val>;
   iv: CodeInterval;
-  /** CO-RE existence relocations known to have held on every path here (`section:insn`). */
+  /** CO-RE existence tests on every path here: `section:insn` where it held, `!section:insn` where it did not. */
   guards: Set<string>;
 }
 
@@ -368,8 +368,9 @@ function branch(
     return;
   }
   if (a.k === 'const' && a.relo && b.k === 'const' && !b.relo && b.v === 0 && (cond === 'eq' || cond === 'ne')) {
-    // `if (bpf_core_field_exists(...))`: the non-zero edge is the one where it exists.
+    // `if (bpf_core_field_exists(...))`: the non-zero edge is the one where it exists, the other its fallback.
     (cond === 'ne' ? taken : fall).guards.add(a.relo);
+    (cond === 'ne' ? fall : taken).guards.add(`!${a.relo}`);
     push(target, taken);
     push(next, fall);
     return;

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Btf } from '../../btf/btf.js';
 import type { Use } from '../model.js';
-import { resolveCoreAccess } from './core.js';
+import { flavorless, resolveCoreAccess } from './core.js';
 import { describeGate } from './gate.js';
 import { type BpfObject, type CodeSection, lineAt } from './object.js';
 import { analyzeProgram, type Observation } from './flow.js';
@@ -65,13 +65,13 @@ export function readObjectUses(obj: BpfObject, where: string): ObjectReading {
       const found = target.attach === 'tracefs' ? tracefsUses(obj, flow.observations, problems, where, prog.name, target.event) : positionalUses(obj, flow.observations, problems, where, prog.name);
       const seen = new Set<string>();
       for (const f of found) {
-        const u: ObjectUse = { ...placeOf(f.obs, obj.btf), ...base, ...f.use };
+        const u: ObjectUse = { ...placeOf(f.obs, obj.btf, mention(f.use)), ...base, ...f.use };
         const g = describeGate(f.obs.iv);
         if (g) {
           u.gate = g.gate;
           u.gateRange = g.gateRange;
         }
-        const key = JSON.stringify([u.field, u.member, u.arg, u.read, u.gate, u.guarded, u.offset]);
+        const key = JSON.stringify([u.struct, u.field, u.member, u.arg, u.read, u.gate, u.guarded, u.offset]);
         if (seen.has(key)) continue;
         seen.add(key);
         uses.push(u);
@@ -81,12 +81,36 @@ export function readObjectUses(obj: BpfObject, where: string): ObjectReading {
   return { uses, problems, stats };
 }
 
-/** The source line the line info gives for an observation, and its file (the embedded name's basename). */
-function placeOf(o: Observation, btf: Btf | undefined): { line?: number; source?: string } {
+/** What the source line of a use names: `ctx[1]`, `args[1]`, the field. */
+function mention(u: Found['use']): RegExp | undefined {
+  if (u.arg !== undefined) return new RegExp(`\\bctx\\s*\\[\\s*${u.arg}\\s*\\]|BPF_PROG`);
+  const m = u.member ?? u.field;
+  if (!m) return undefined;
+  // As a member access (`ctx->f`, `BPF_CORE_READ(ctx, f)`), not any identifier of that name (`targ_dev != dev`).
+  return new RegExp(`(?:->|\\.|,)\\s*${m.replace(/[[\]]/g, '\\$&')}(?!\\w)`);
+}
+
+/** How far a hoisted load may sit above the statement it belongs to (lines). */
+const HOIST_WINDOW = 30;
+
+/**
+ * The source line of an observation, from the line info, and its file (the embedded name's basename). The
+ * compiler may hoist a load above its statement, so the instruction's line can be an earlier statement: when
+ * that line's text does not name what the use reads and a later line of the same file within a few lines,
+ * reached from this instruction on, does, that statement is the use's line.
+ */
+function placeOf(o: Observation, btf: Btf | undefined, names: RegExp | undefined): { line?: number; source?: string } {
   const l = lineAt(o.cs, o.index);
   if (!l || !btf) return {};
+  let line = l.line;
+  if (names && !names.test(btf.str(l.lineOff))) {
+    const later = o.cs.lines
+      .filter((x) => x.insnOff >= l.insnOff && x.fileNameOff === l.fileNameOff && x.line > l.line && x.line <= l.line + HOIST_WINDOW && names.test(btf.str(x.lineOff)))
+      .sort((a, b) => a.line - b.line)[0];
+    if (later) line = later.line;
+  }
   const name = path.basename(btf.str(l.fileNameOff));
-  return name ? { line: l.line, source: name } : { line: l.line };
+  return name ? { line, source: name } : { line };
 }
 
 interface Found {
@@ -109,7 +133,7 @@ function tracefsUses(obj: BpfObject, observations: Observation[], problems: Obje
       }
       if (!acc.root.startsWith('trace_event_raw_') || !acc.member) continue;
       const exists = relo.kind === 'field_exists';
-      const guardKey = [...o.guards].some((g) => sameAccess(obj, g, relo.typeId, relo.accessStrOff));
+      const guardKey = [...o.guards].some((g) => !g.startsWith('!') && sameAccess(obj, g, relo.typeId, relo.accessStrOff));
       const dataLoc = /^__data_loc_(.+)$/.exec(acc.member.name);
       const use: Found['use'] = { read: exists ? 'exists-only' : 'by-name', struct: acc.root };
       if (syscallEvent && SYSCALL_STRUCTS.has(acc.root)) {
@@ -125,6 +149,10 @@ function tracefsUses(obj: BpfObject, observations: Observation[], problems: Obje
         if (dataLoc || (acc.path && acc.path !== acc.member.name)) use.member = acc.path ?? acc.member.name;
       }
       if (guardKey) use.guarded = `bpf_core_field_exists(${acc.path ?? acc.member.name})`;
+      else {
+        const t = typeGuard(obj, o.guards);
+        if (t) use.guarded = t;
+      }
       out.push({ obs: o, use });
     } else if (o.ctxLoad && !o.cs.coreRelos.has(o.index)) {
       // A load from the record no relocation patches: the offset is the one compiled in.
@@ -167,6 +195,24 @@ function positionalUses(obj: BpfObject, observations: Observation[], problems: O
 
 function sorted(obs: Observation[]): Observation[] {
   return [...obs].sort((a, b) => a.cs.section.index - b.cs.section.index || a.index - b.index);
+}
+
+/**
+ * A `bpf_core_type_exists(struct x)` test on the way to a read: the read is one alternative of a pair chosen by
+ * whether the kernel has that type (biopattern reads block_rq_complete through trace_event_raw_block_rq_completion
+ * when it exists, through trace_event_raw_block_rq_complete when not).
+ */
+function typeGuard(obj: BpfObject, guards: Set<string>): string | undefined {
+  for (const g of [...guards].sort()) {
+    const neg = g.startsWith('!');
+    const [sec, insn] = (neg ? g.slice(1) : g).split(':').map(Number);
+    const r = obj.codeByIndex.get(sec!)?.coreRelos.get(insn!);
+    if (!r || r.kind !== 'type_exists' || !obj.btf) continue;
+    const t = obj.btf.type(obj.btf.resolve(r.typeId));
+    const name = `${t.kind === 'union' ? 'union' : 'struct'} ${flavorless(t.name)}`;
+    return neg ? `!bpf_core_type_exists(${name})` : `bpf_core_type_exists(${name})`;
+  }
+  return undefined;
 }
 
 /** Is the existence relocation behind guard `sec:insn` about the same type and access as this one? */
