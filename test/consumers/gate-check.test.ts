@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareSnapshots } from '../../src/diff/compare.js';
 import { checkUseAcross, checkUseOn } from '../../src/consumers/check.js';
+import { guardOutcome } from '../../src/consumers/guard.js';
 import type { Use } from '../../src/consumers/model.js';
 import type { EventDef, Snapshot } from '../../src/model/snapshot.js';
 import { real, snapshot } from '../rules/tester.js';
@@ -65,5 +66,40 @@ describe('gated uses across a comparison', () => {
     const across511 = compareSnapshots(kernel('5.10.1', TWO), kernel('5.11.0', ONE));
     expect(checkUseAcross(below511, across511)).toEqual([]);
     expect(checkUseAcross(from511, across511)).toEqual([]);
+  });
+});
+
+describe('CO-RE readers and the record struct they name', () => {
+  const complete = (cls: string | undefined): Snapshot => {
+    const ev: EventDef = { ...real('block:block_rq_complete') };
+    if (cls) ev.class = cls;
+    else delete ev.class;
+    const s = snapshot({ events: [ev], kind: 'tree' });
+    s.kernel.release = '6.12.117';
+    return s;
+  };
+  const read = (struct: string, guarded?: string): Use => ({
+    tool: 'biopattern', family: 'libbpf', file: 'usr/sbin/biopattern', line: 30, event: 'block:block_rq_complete', attach: 'tracefs', field: 'sector', read: 'by-name', struct, ...(guarded ? { guarded } : {}),
+  });
+  it('breaks when the event is not of the class the struct names, on a side that knows classes', () => {
+    expect(checkUseOn(read('trace_event_raw_block_rq_completion'), complete('block_rq_completion'))).toEqual([]);
+    expect(checkUseOn(read('trace_event_raw_block_rq_complete'), complete(undefined))).toEqual([]);
+    expect(checkUseOn(read('trace_event_raw_block_rq_complete'), complete('block_rq_completion'))).toEqual([
+      expect.objectContaining({ cause: 'mismatch', change: "block:block_rq_complete's record is struct trace_event_raw_block_rq_completion", why: "the reader's CO-RE relocations name struct trace_event_raw_block_rq_complete" }),
+    ]);
+    // A capture does not know classes: nothing to say.
+    const cap = snapshot([real('block:block_rq_complete')]);
+    expect(checkUseOn(read('trace_event_raw_block_rq_complete'), cap)).toEqual([]);
+  });
+  it('across a comparison: the event moved into another class', () => {
+    const v = checkUseAcross(read('trace_event_raw_block_rq_complete'), compareSnapshots(complete(undefined), complete('block_rq_completion')));
+    expect(v.map((x) => x.change)).toEqual(["block:block_rq_complete's record is struct trace_event_raw_block_rq_completion"]);
+  });
+  it('bpf_core_type_exists guards are evaluated where classes are known', () => {
+    const k = complete('block_rq_completion');
+    expect(guardOutcome('bpf_core_type_exists(struct trace_event_raw_block_rq_completion)', k)).toBe('passes');
+    expect(guardOutcome('!bpf_core_type_exists(struct trace_event_raw_block_rq_completion)', k)).toBe('fails');
+    expect(guardOutcome('bpf_core_type_exists(struct trace_event_raw_block_rq_completion)', complete(undefined))).toBe('fails');
+    expect(guardOutcome('bpf_core_type_exists(struct trace_event_raw_block_rq_completion)', snapshot([real('block:block_rq_complete')]))).toBe('unknown');
   });
 });

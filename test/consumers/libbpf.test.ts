@@ -202,6 +202,36 @@ describe('libbpf objects: tracefs programs', () => {
   });
 });
 
+describe('libbpf objects: bpf_core_type_exists alternatives', () => {
+  it('reads through one struct where the type exists and through the other where not, each guarded so, flavors dropped', () => {
+    const b = new BtfBuilder();
+    const int = b.int('int', 4, { signed: true });
+    const entry = b.struct('trace_entry', 8, [{ name: 'type', type: int, bitOffset: 0 }]);
+    const newer = b.struct('trace_event_raw_block_rq_completion___x', 16, [{ name: 'ent', type: entry, bitOffset: 0 }, { name: 'sector', type: int, bitOffset: 96 }]);
+    const older = b.struct('trace_event_raw_block_rq_complete___x', 16, [{ name: 'ent', type: entry, bitOffset: 0 }, { name: 'sector', type: int, bitOffset: 64 }]);
+    const code = encode([asm.movImm(3, 1), asm.jeq(3, 0, 2), asm.ldxw(2, 1, 12), asm.exit(), asm.ldxw(2, 1, 8), asm.exit()]);
+    const data = buildBpfObject(
+      [
+        {
+          section: 'tracepoint/block/block_rq_complete',
+          funcs: [{ name: 'complete', start: 0, count: 6, global: true }],
+          code,
+          core: [
+            { insn: 0, typeId: newer, access: '0', kind: 8 },
+            { insn: 2, typeId: newer, access: '0:1', kind: 0 },
+            { insn: 4, typeId: older, access: '0:1', kind: 0 },
+          ],
+        },
+      ],
+      b,
+    );
+    expect(read(data).uses.map((u) => [u.struct, u.field, u.guarded])).toEqual([
+      ['trace_event_raw_block_rq_completion', 'sector', 'bpf_core_type_exists(struct trace_event_raw_block_rq_completion)'],
+      ['trace_event_raw_block_rq_complete', 'sector', '!bpf_core_type_exists(struct trace_event_raw_block_rq_completion)'],
+    ]);
+  });
+});
+
 describe('libbpf: bad input', () => {
   const small = () => buildBpfObject([{ section: 'raw_tp/sched_wakeup', funcs: [{ name: 'w', start: 0, count: 2, global: true }], code: encode([asm.ldxdw(2, 1, 0), asm.exit()]) }], btfWith().b);
   const host = (obj: Buffer) => {
