@@ -104,11 +104,20 @@ export function splitParam(p: string): Param | undefined {
 const SEC_RE = /\bSEC\s*\(\s*"((?:[^"\\]|\\.)*)"\s*\)/;
 
 export function parseCFile(source: string): CFile {
-  const text = blankDirectives(stripComments(source));
+  const problems: CFile['problems'] = [];
+  let stripped: string;
+  try {
+    stripped = stripComments(source);
+  } catch (e) {
+    if (!(e instanceof CTextError)) throw e;
+    // Read what comes before an unterminated comment or string.
+    problems.push({ line: lineIndex(source)(e.offset), message: `${e.message}: the rest of the file is not read` });
+    stripped = stripComments(source.slice(0, e.offset));
+  }
+  const text = blankDirectives(stripped);
   const lineOf = lineIndex(text);
   const functions: CFunction[] = [];
   const structs: CStruct[] = [];
-  const problems: CFile['problems'] = [];
   let declStart = 0;
   let i = 0;
   while (i < text.length) {
@@ -196,7 +205,13 @@ function parseHeader(header: string): Header | undefined {
   const ident = /([A-Za-z_]\w*)\s*$/.exec(h.slice(0, open));
   if (!ident) return undefined;
   const inner = h.slice(open + 1, h.length - 1);
-  const args = splitTopLevel(inner);
+  let args: string[];
+  try {
+    args = splitTopLevel(inner);
+  } catch (e) {
+    if (e instanceof CTextError) return undefined;
+    throw e;
+  }
   const out: Header = { name: ident[1]!, params: [], nameAt: ident.index };
   if (PROG_MACROS.test(ident[1]!)) {
     out.macro = ident[1]!;

@@ -179,6 +179,10 @@ function runFunction(ctx: Ctx, cs: CodeSection, start: number, entry: State, pat
       ctx.problems.add(`${cs.section.name}: no instruction at ${idx}`);
       continue;
     }
+    if (insn.dst > R10 || insn.src > R10) {
+      ctx.problems.add(`${cs.section.name} instruction ${idx}: register r${Math.max(insn.dst, insn.src)} does not exist: this path is not followed`);
+      continue;
+    }
     const out = cloneState(s);
     const observe = (o: Omit<Observation, 'cs' | 'index' | 'iv' | 'guards'>, tag = '') => {
       ctx.obs.set(`${path}@${cs.section.index}:${idx}${tag}`, { cs, index: idx, iv: { ...s.iv }, guards: new Set(s.guards), ...o });

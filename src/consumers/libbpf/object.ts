@@ -102,6 +102,22 @@ export function readBpfObject(bytes: Uint8Array, file: string, where: string): B
     }
   }
   if (ext && btf) {
+    // Every string the .BTF.ext names must be in .BTF's string section (libbpf refuses the object otherwise).
+    const checkStr = (off: number, what: string) => {
+      if (off >= btf.strEnd) throw new InputError(file, `${where}: .BTF.ext ${what} string offset ${off} is past the .BTF string section (${btf.strEnd} bytes)`);
+    };
+    for (const sec of ext.lineInfo) {
+      checkStr(sec.secNameOff, 'line_info section name');
+      for (const l of sec.records) {
+        checkStr(l.fileNameOff, 'line_info file name');
+        checkStr(l.lineOff, 'line_info line text');
+      }
+    }
+    for (const sec of ext.coreRelos) {
+      checkStr(sec.secNameOff, 'core_relo section name');
+      for (const r of sec.records) checkStr(r.accessStrOff, 'core_relo access');
+    }
+    for (const sec of ext.funcInfo) checkStr(sec.secNameOff, 'func_info section name');
     const byName = (off: number) => btf.str(off);
     for (const sec of ext.lineInfo) {
       const cs = code.get(byName(sec.secNameOff));
