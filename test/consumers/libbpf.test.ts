@@ -139,6 +139,35 @@ describe('libbpf objects: positional reads and gates', () => {
     ]);
   });
 
+  it('a slot chosen by a select on the version (the bitesize shape) keeps both alternatives apart', () => {
+    const code = encode([
+      asm.lddw(2), // 0-1
+      asm.ldxw(3, 2, 0), // 2
+      asm.movImm(2, 1), // 3
+      asm.movImm(4, 330496), // 4
+      asm.jgtReg(4, 3, 1), // 5: version < 5.11 → 7 with r2 = 1
+      asm.movImm(2, 0), // 6
+      asm.lsh(2, 3), // 7: r2 *= 8
+      [0x0f, 1, 2, 0, 0], // 8: r1 += r2
+      asm.ldxdw(7, 1, 0), // 9: ctx[r2 / 8]
+      asm.exit(), // 10
+    ]);
+    const r = read(buildBpfObject([{ section: 'tp_btf/block_rq_issue', funcs: [{ name: 'issue', start: 0, count: 11, global: true }], code, relocs: [{ insn: 0, symbol: 'LINUX_KERNEL_VERSION' }] }], btfWith().b));
+    expect(r.problems).toEqual([]);
+    expect(r.uses.map((u) => [u.arg, u.gate])).toEqual([
+      [0, 'LINUX_KERNEL_VERSION >= KERNEL_VERSION(5, 11, 0)'],
+      [1, 'LINUX_KERNEL_VERSION < KERNEL_VERSION(5, 11, 0)'],
+    ]);
+  });
+
+  it('a context read at an offset it cannot know is a problem, not a silent skip', () => {
+    // r6 = ctx; r6 += a helper's result; load from r6.
+    const code = encode([asm.movReg(6, 1), asm.call(7), [0x0f, 6, 0, 0, 0], asm.ldxdw(2, 6, 0), asm.exit()]);
+    const r = read(buildBpfObject([{ section: 'raw_tp/sched_switch', funcs: [{ name: 'sw', start: 0, count: 5, global: true }], code }], btfWith().b));
+    expect(r.uses).toEqual([]);
+    expect(r.problems.map((p) => p.message)).toEqual(['BPF object: program sw: raw_tp/sched_switch instruction 3: a context read at an offset computed at run time: not read']);
+  });
+
   it('reports an unnamed program section and counts programs that are not tracepoints', () => {
     const code = encode([asm.ldxdw(2, 1, 0), asm.exit()]);
     const r = readLibbpfFile({

@@ -35,8 +35,8 @@ describe('libbpf-tools 0.26: every binary', () => {
     expect(inv.tools).toHaveLength(61);
     expect(inv.tools.every((t) => t.family === 'libbpf')).toBe(true);
     expect(inv.problems).toEqual([]);
-    expect(new Set(inv.uses.map((u) => u.tool)).size).toBe(21);
-    expect(inv.uses).toHaveLength(125);
+    expect(new Set(inv.uses.map((u) => u.tool)).size).toBe(22);
+    expect(inv.uses).toHaveLength(127);
   });
 
   it('biolatency: block_rq_insert/issue take ctx[1] below 5.11 and ctx[0] from 5.11 on, through tp_btf and raw_tp', () => {
@@ -100,8 +100,45 @@ describe('libbpf-tools 0.26: every binary', () => {
     }
     // Loads hoisted above their statement (5 in tcplife, 4 in biopattern) are moved to the statement that
     // names them (read.ts placeOf); biopattern's two `dev = BPF_CORE_READ(ctx, dev)` lines have no line record.
-    // Measured: those two are left on the line of the instruction (the nr_sector statement before them).
-    expect(misses).toEqual(['biopattern:31 block:block_rq_complete dev (no line record)', 'biopattern:36 block:block_rq_complete dev (no line record)']);
+    // Measured: those two are left on the line of the instruction (the nr_sector statement before them), and
+    // bitesize's two alternatives, which the compiler merged into one select, sit on the line of their gate
+    // (`if (LINUX_KERNEL_VERSION >= KERNEL_VERSION(5, 11, 0))`, the only line record of that code).
+    expect(misses).toEqual([
+      'biopattern:31 block:block_rq_complete dev (no line record)',
+      'biopattern:36 block:block_rq_complete dev (no line record)',
+      'bitesize:79 :block_rq_issue 0',
+      'bitesize:79 :block_rq_issue 1',
+    ]);
+  });
+
+  it('every ctx[i], ctx->f and BPF_CORE_READ(ctx, f) in the line info of a tracepoint object has a use', () => {
+    const missing: string[] = [];
+    for (const t of inv.tools) {
+      const uses = inv.uses.filter((u) => u.file === t.file);
+      for (const o of findBpfObjects(fs.readFileSync(t.file), t.file)) {
+        const obj = readBpfObject(o.bytes, t.file, 'test');
+        if (![...obj.code.keys()].some((n) => /^(tp|tracepoint|tp_btf|raw_tp|raw_tracepoint)\//.test(n))) continue;
+        for (const cs of obj.code.values()) {
+          for (const l of cs.lines) {
+            const text = obj.btf!.str(l.lineOff);
+            for (const m of text.matchAll(/\bctx\s*\[\s*(\d+)\s*\]/g)) if (!uses.some((u) => u.arg === Number(m[1]))) missing.push(`${t.tool}:${l.line} ${text.trim()}`);
+            for (const m of text.matchAll(/\b(?:ctx|args)->(\w+)|BPF_CORE_READ\((?:ctx|args), (\w+)/g)) {
+              const name = m[1] ?? m[2]!;
+              if (!uses.some((u) => u.field === name || u.member?.startsWith(name))) missing.push(`${t.tool}:${l.line} ${text.trim()}`);
+            }
+          }
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('bitesize chooses its ctx slot with a select (ctx + 8 * (version < 5.11)): both alternatives, gated', () => {
+    expect(of('bitesize').map(brief)).toEqual([
+      [':block_rq_issue', 'tp_btf', 0, 'positional', 'LINUX_KERNEL_VERSION >= KERNEL_VERSION(5, 11, 0)'],
+      [':block_rq_issue', 'tp_btf', 1, 'positional', 'LINUX_KERNEL_VERSION < KERNEL_VERSION(5, 11, 0)'],
+    ]);
+    expect(of('bitesize').map((u) => u.type)).toEqual(['struct request *', 'struct request *']);
   });
 
   it('a binary with its embedded object cut short is one InputError naming the file and the object offset', () => {

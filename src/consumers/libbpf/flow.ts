@@ -43,10 +43,13 @@ import { type BpfObject, type CodeSection, callTarget, functionAt } from './obje
 export type Val =
   | { k: 'u' }
   | { k: 'ctx'; off: number }
+  /** The context plus an offset not known here. */
+  | { k: 'ctxvar' }
   | { k: 'loaded'; off: number }
   | { k: 'kverAddr' }
   | { k: 'kver' }
-  | { k: 'const'; v: number; relo?: string }
+  /** `relo`: an existence test's result (`section:insn`); `core`: any CO-RE relocation patches it (a field offset). */
+  | { k: 'const'; v: number; relo?: string; core?: string }
   | { k: 'fp'; off: number };
 
 const U: Val = { k: 'u' };
@@ -57,6 +60,8 @@ function valKey(v: Val): string {
       return 'u';
     case 'ctx':
       return `c${v.off}`;
+    case 'ctxvar':
+      return 'cv';
     case 'loaded':
       return `l${v.off}`;
     case 'kverAddr':
@@ -64,7 +69,7 @@ function valKey(v: Val): string {
     case 'kver':
       return 'K';
     case 'const':
-      return `#${v.v}${v.relo ? `?${v.relo}` : ''}`;
+      return `#${v.v}${v.relo ? `?${v.relo}` : ''}${v.core ? `~${v.core}` : ''}`;
     case 'fp':
       return `f${v.off}`;
   }
@@ -107,6 +112,8 @@ export interface Observation {
   ctxLoad?: { off: number; size: number };
   /** A CO-RE relocated instruction. */
   relo?: true;
+  /** A context-loaded value used as the base of a CO-RE relocated access: the relocation names its type. */
+  typedBy?: { off: number; relo: string };
   /** A context-loaded value passed to a subprogram: that function's parameter type id for it. */
   argParam?: { off: number; funcName: string; param: number };
 }
@@ -148,21 +155,24 @@ function runFunction(ctx: Ctx, cs: CodeSection, start: number, entry: State, pat
   const end = fn ? fn.end : cs.insns.length > 0 ? cs.insns[cs.insns.length - 1]!.index + 1 : start;
   // Observations of an earlier analysis of this call path came from a smaller entry state: replace them.
   for (const k of [...ctx.obs.keys()]) if (k.startsWith(`${path}@`) || k.startsWith(`${path}/`)) ctx.obs.delete(k);
-  const states = new Map<number, State>();
-  const keys = new Map<number, string>();
-  const work: number[] = [];
+  // One state per instruction and kernel-version interval: paths the program chose by version are never
+  // joined (bitesize computes `ctx + 8 * (version < 5.11)`, which a join would turn into an unknown offset).
+  const states = new Map<string, State>();
+  const keys = new Map<string, string>();
+  const work: { idx: number; slot: string }[] = [];
   const push = (idx: number, s: State) => {
     if (idx < start || idx >= end) {
       ctx.problems.add(`jump out of ${fn?.name ?? cs.section.name} to instruction ${idx}`);
       return;
     }
-    const old = states.get(idx);
+    const slot = `${idx}#${s.iv.lo}-${s.iv.hi}`;
+    const old = states.get(slot);
     const next = old ? joinState(old, s) : s;
     const key = stateKey(next);
-    if (keys.get(idx) === key) return;
-    states.set(idx, next);
-    keys.set(idx, key);
-    work.push(idx);
+    if (keys.get(slot) === key) return;
+    states.set(slot, next);
+    keys.set(slot, key);
+    work.push({ idx, slot });
   };
   push(start, entry);
   while (work.length > 0) {
@@ -171,21 +181,22 @@ function runFunction(ctx: Ctx, cs: CodeSection, start: number, entry: State, pat
       return;
     }
     // Lowest index first: forward code converges in one pass.
-    work.sort((a, b) => b - a);
-    const idx = work.pop()!;
+    work.sort((a, b) => b.idx - a.idx);
+    const { idx, slot } = work.pop()!;
     const insn = cs.at.get(idx);
-    const s = states.get(idx);
+    const s = states.get(slot);
     if (!insn || !s) {
       ctx.problems.add(`${cs.section.name}: no instruction at ${idx}`);
       continue;
     }
+    const ivTag = `#${s.iv.lo}-${s.iv.hi}`;
     if (insn.dst > R10 || insn.src > R10) {
       ctx.problems.add(`${cs.section.name} instruction ${idx}: register r${Math.max(insn.dst, insn.src)} does not exist: this path is not followed`);
       continue;
     }
     const out = cloneState(s);
     const observe = (o: Omit<Observation, 'cs' | 'index' | 'iv' | 'guards'>, tag = '') => {
-      ctx.obs.set(`${path}@${cs.section.index}:${idx}${tag}`, { cs, index: idx, iv: { ...s.iv }, guards: new Set(s.guards), ...o });
+      ctx.obs.set(`${path}@${cs.section.index}:${idx}${tag}${ivTag}`, { cs, index: idx, iv: { ...s.iv }, guards: new Set(s.guards), ...o });
     };
     if (cs.coreRelos.has(idx)) observe({ relo: true }, 'r');
     const next = idx + insn.slots;
@@ -208,10 +219,13 @@ function runFunction(ctx: Ctx, cs: CodeSection, start: number, entry: State, pat
         const size = accessSize(insn);
         let v: Val = U;
         if (isMemAccess(insn)) {
+          if (base.k === 'loaded' && cs.coreRelos.has(idx)) observe({ typedBy: { off: base.off, relo: `${cs.section.index}:${idx}` } }, 't');
           if (base.k === 'ctx') {
             const off = base.off + insn.off;
             observe({ ctxLoad: { off, size } }, 'l');
             v = { k: 'loaded', off };
+          } else if (base.k === 'ctxvar') {
+            ctx.problems.add(`${cs.section.name} instruction ${idx}: a context read at an offset computed at run time: not read`);
           } else if (base.k === 'kverAddr') v = { k: 'kver' };
           else if (base.k === 'fp' && size === 8) v = out.stack.get(base.off + insn.off) ?? U;
         }
@@ -234,6 +248,13 @@ function runFunction(ctx: Ctx, cs: CodeSection, start: number, entry: State, pat
       }
       case CLS_ALU:
       case CLS_ALU64:
+        if (cls === CLS_ALU64 && aluOp(insn) === ALU_ADD && usesSrcReg(insn)) {
+          // `rq + <relocated offset>` (BPF_CORE_READ's address): the relocation's root type is the argument's.
+          const [x, y] = [r[insn.dst]!, r[insn.src]!];
+          const loaded = x.k === 'loaded' ? x : y.k === 'loaded' ? y : undefined;
+          const off = x.k === 'const' && x.core ? x.core : y.k === 'const' && y.core ? y.core : undefined;
+          if (loaded && loaded.k === 'loaded' && off) observe({ typedBy: { off: loaded.off, relo: off } }, 't');
+        }
         r[insn.dst] = alu(insn, r, cls === CLS_ALU64, cs.coreRelos.has(idx) ? `${cs.section.index}:${idx}` : undefined, isExistsRelo(cs, idx));
         push(next, out);
         break;
@@ -242,7 +263,7 @@ function runFunction(ctx: Ctx, cs: CodeSection, start: number, entry: State, pat
         const op = insn.code & 0xf0;
         if (cls === CLS_JMP && op === JMP_EXIT) break;
         if (cls === CLS_JMP && op === JMP_CALL) {
-          if (insn.src === PSEUDO_CALL) call(ctx, cs, insn, out, `${path}/${cs.section.index}:${idx}`, depth, observe);
+          if (insn.src === PSEUDO_CALL) call(ctx, cs, insn, out, `${path}/${cs.section.index}:${idx}${ivTag}`, depth, observe);
           for (let k = 0; k <= 5; k++) r[k] = U;
           push(next, out);
           break;
@@ -270,7 +291,7 @@ function alu(insn: Insn, r: Val[], is64: boolean, reloKey: string | undefined, e
   const dst = r[insn.dst]!;
   const src: Val = usesSrcReg(insn) ? r[insn.src]! : { k: 'const', v: insn.imm };
   if (op === ALU_MOV) {
-    if (!usesSrcReg(insn)) return reloKey && exists ? { k: 'const', v: insn.imm, relo: reloKey } : { k: 'const', v: insn.imm };
+    if (!usesSrcReg(insn)) return reloKey ? (exists ? { k: 'const', v: insn.imm, relo: reloKey, core: reloKey } : { k: 'const', v: insn.imm, core: reloKey }) : { k: 'const', v: insn.imm };
     // A 32-bit move keeps the kernel version (it fits) but nothing pointer-sized.
     if (!is64) return src.k === 'kver' || src.k === 'const' ? src : U;
     return src;
@@ -285,6 +306,7 @@ function alu(insn: Insn, r: Val[], is64: boolean, reloKey: string | undefined, e
     }
     if (op === ALU_ADD && dst.k === 'const' && !dst.relo && src.k === 'ctx') return { k: 'ctx', off: src.off + dst.v };
     if (op === ALU_ADD && dst.k === 'const' && !dst.relo && src.k === 'fp') return { k: 'fp', off: src.off + dst.v };
+    if (dst.k === 'ctx' || dst.k === 'ctxvar' || (op === ALU_ADD && (src.k === 'ctx' || src.k === 'ctxvar'))) return { k: 'ctxvar' };
   }
   if (dst.k === 'const' && src.k === 'const' && !dst.relo && !src.relo) return fold(op, dst.v, src.v);
   return U;
@@ -301,6 +323,10 @@ function fold(op: number, a: number, b: number): Val {
         return a | b;
       case 0x50:
         return a & b;
+      case 0x60:
+        return b < 32 ? a * 2 ** b : undefined;
+      case 0x70:
+        return a >= 0 && b < 53 ? Math.floor(a / 2 ** b) : undefined;
       default:
         return undefined;
     }

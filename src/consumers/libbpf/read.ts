@@ -172,10 +172,24 @@ function tracefsUses(obj: BpfObject, observations: Observation[], problems: Obje
 function positionalUses(obj: BpfObject, observations: Observation[], problems: ObjectReading['problems'], where: string, prog: string): Found[] {
   const out: Found[] = [];
   const types = new Map<number, string>();
+  const byRelo = new Map<number, Set<string>>();
+  for (const o of observations) {
+    if (!o.typedBy || !obj.btf) continue;
+    const [sec, insn] = o.typedBy.relo.split(':').map(Number);
+    const r = obj.codeByIndex.get(sec!)?.coreRelos.get(insn!);
+    if (!r || !r.kind.startsWith('field_')) continue;
+    const t = obj.btf.type(obj.btf.resolve(r.typeId));
+    if ((t.kind !== 'struct' && t.kind !== 'union') || !t.name) continue;
+    const set = byRelo.get(o.typedBy.off) ?? new Set<string>();
+    set.add(`${t.kind} ${flavorless(t.name)} *`);
+    byRelo.set(o.typedBy.off, set);
+  }
+  // One type named by every relocation on the value; two (a cast to another struct) say nothing.
+  for (const [off, set] of byRelo) if (set.size === 1) types.set(off, [...set][0]!);
   for (const o of observations) {
     if (!o.argParam || !obj.btf) continue;
     const t = paramType(obj.btf, o.argParam.funcName, o.argParam.param);
-    if (t && !/^(u64|__u64|unsigned long long|long long unsigned int|void \*)$/.test(t)) types.set(o.argParam.off, t);
+    if (t && !types.has(o.argParam.off) && !/^(u64|__u64|unsigned long long|long long unsigned int|void \*)$/.test(t)) types.set(o.argParam.off, t);
   }
   for (const o of sorted(observations)) {
     if (!o.ctxLoad) continue;
