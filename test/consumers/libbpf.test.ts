@@ -164,7 +164,8 @@ describe('libbpf objects: positional reads and gates', () => {
     // r6 = ctx; r6 += a helper's result; load from r6.
     const code = encode([asm.movReg(6, 1), asm.call(7), [0x0f, 6, 0, 0, 0], asm.ldxdw(2, 6, 0), asm.exit()]);
     const r = read(buildBpfObject([{ section: 'raw_tp/sched_switch', funcs: [{ name: 'sw', start: 0, count: 5, global: true }], code }], btfWith().b));
-    expect(r.uses).toEqual([]);
+    // What it needs for sure: the tracepoint.
+    expect(r.uses.map(strip)).toEqual([{ event: ':sched_switch', attach: 'raw_tp', program: 'sw', read: 'exists-only' }]);
     expect(r.problems.map((p) => p.message)).toEqual(['BPF object: program sw: raw_tp/sched_switch instruction 3: a context read at an offset computed at run time: not read']);
   });
 

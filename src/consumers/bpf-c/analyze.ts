@@ -75,6 +75,7 @@ export function analyzeFile(file: CFile): ProgramUses {
     const existsKeys = new Set(found.filter((f) => f.exists).map((f) => `${f.struct}.${f.member ?? f.field}`));
     const readKeys = new Set(found.filter((f) => !f.exists).map((f) => `${f.struct}.${f.member ?? f.field}`));
     const seen = new Set<string>();
+    const before = uses.length;
     for (const f of found) {
       const key = `${f.struct}.${f.member ?? f.field}`;
       if (f.exists && readKeys.has(key)) continue;
@@ -93,6 +94,8 @@ export function analyzeFile(file: CFile): ProgramUses {
       seen.add(dedupe);
       uses.push(u);
     }
+    // A program that reads nothing of its event still attaches to it: the event must exist.
+    if (uses.length === before) uses.push({ line: fn.line, event: target.event, attach: target.attach, program: fn.name, read: 'exists-only' });
   }
   return { uses, problems };
 }

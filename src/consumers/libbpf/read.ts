@@ -64,6 +64,13 @@ export function readObjectUses(obj: BpfObject, where: string): ObjectReading {
       const base = { event: target.event, attach: target.attach, program: prog.name };
       const found = target.attach === 'tracefs' ? tracefsUses(obj, flow.observations, problems, where, prog.name, target.event) : positionalUses(obj, flow.observations, problems, where, prog.name);
       const seen = new Set<string>();
+      if (found.length === 0) {
+        // It reads nothing of the event (softirqs' softirq_entry only takes a timestamp), but it attaches to
+        // it: the event must exist.
+        const first = cs.lines.find((l) => l.insnOff >= prog.value && l.line > 0);
+        const place = first && obj.btf ? { line: first.line, source: path.basename(obj.btf.str(first.fileNameOff)) } : {};
+        uses.push({ ...place, ...base, read: 'exists-only' });
+      }
       for (const f of found) {
         const u: ObjectUse = { ...placeOf(f.obs, obj.btf, mention(f.use)), ...base, ...f.use };
         const g = describeGate(f.obs.iv);
