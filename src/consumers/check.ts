@@ -282,8 +282,10 @@ function withGate(v: Verdict, use: Use, kernel: Snapshot): Verdict {
 }
 
 function checkUngatedOn(use: Use, kernel: Snapshot): Verdict[] | 'unknown' {
-  if (!canTellEvent(use, kernel)) return 'unknown';
   const evs = resolveUse(use, kernel);
+  // A side without bare tracepoints still shows a raw tracepoint that is also a trace event; one it does
+  // not show may be bare, so its absence says nothing.
+  if (!canTellEvent(use, kernel) && (evs.length === 0 || use.attach === 'tracefs')) return 'unknown';
   if (evs.length === 0) {
     const bare = use.attach === 'tracefs' && resolveUse({ ...use, attach: 'raw_tp' }, kernel).some((e) => eventKey(e) === use.event);
     return [

@@ -1,7 +1,6 @@
 /**
  * `tpdrift consumers` (inventory, --against) and `--consumers` on diff, through the CLI's main(), on the real
- * 6.18.44 capture snapshot and small consumer files; and the bad consumer inputs: exit 2 and one line naming
- * the file, or a listed problem in a whole-folder run.
+ * 6.18.44 capture snapshot and small consumer files. The bad consumer inputs are in test/robustness/consumers.test.ts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -91,41 +90,6 @@ describe('tpdrift consumers', () => {
   });
 });
 
-describe('bad consumer input: one line naming the file, exit 2; a listed problem in a folder', () => {
-  const cases: { name: string; input: () => string; error: (p: string) => string | RegExp }[] = [
-    { name: 'a missing path', input: () => path.join(tmp, 'nope.bt'), error: (p) => `${p}: cannot read: no such file or directory` },
-    { name: 'a bpftrace script that does not parse', input: () => write('bad/unclosed.bt', 'tracepoint:sched:sched_switch\n{\n  @x = 1;\n'), error: (p) => `${p}:2: bpftrace script does not parse: a '{' that is never closed` },
-    { name: 'a stray closing brace', input: () => write('bad/stray.bt', 'BEGIN { }\n}\n'), error: (p) => `${p}:2: bpftrace script does not parse: a '}' with no probe before it` },
-    { name: 'a manifest that is not JSON', input: () => write('bad/m.json', '{"schema": "tpdrift/consumer-manifest@1", "tool": '), error: (p) => new RegExp(`^${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:1)?: consumer manifest is not valid JSON`) },
-    { name: 'a manifest against the schema', input: () => write('bad/k.json', '{"schema": "tpdrift/consumer-manifest@1", "tool": "x", "events": [{"event": "nocolon"}]}'), error: (p) => `${p}: events[0].event: must match pattern "^[A-Za-z0-9_*?.-]*:[A-Za-z0-9_*?.-]+$"` },
-    { name: 'a binary no reader claims', input: () => write('bad/blob', Buffer.from([0x00, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0])), error: (p) => `${p}: not a consumer program tpdrift reads (bpftrace script, bcc Python tool, libbpf-tools binary, .bpf.c source or consumer manifest)` },
-    { name: 'an ELF file cut short in its header (the libbpf reader claims ELF files)', input: () => write('bad/elf', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0])), error: (p) => `${p}: truncated ELF header (10 of 64 bytes)` },
-  ];
-  for (const c of cases) {
-    it(c.name, async () => {
-      const p = c.input();
-      for (const args of [['consumers', p], ['diff', SNAP, SNAP, '--consumers', p]]) {
-        const r = await run(args);
-        expect(r.code).toBe(2);
-        expect(r.stdout).toBe('');
-        const lines = r.stderr.trim().split('\n');
-        expect(lines).toHaveLength(1);
-        const want = c.error(p);
-        if (typeof want === 'string') expect(lines[0]).toBe(`tpdrift: ${want}`);
-        else expect(lines[0]!.replace(/^tpdrift: /, '')).toMatch(want);
-      }
-    });
-  }
-  it('inside a folder, each is a listed problem and the rest is read', async () => {
-    write('bad/good.bt', 'tracepoint:sched:sched_switch { @[args->prev_pid] = 1; }\n');
-    const r = await run(['consumers', path.join(tmp, 'bad'), '-f', 'json']);
-    expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout);
-    expect(out.uses.map((u: { tool: string }) => u.tool)).toEqual(['good.bt']);
-    expect(out.problems.map((p: { file: string }) => path.basename(p.file))).toEqual(['elf', 'k.json', 'm.json', 'stray.bt', 'unclosed.bt']);
-  });
-});
-
 describe('history --consumers', () => {
   it('says per step which tools the step breaks', async () => {
     const snap = JSON.parse(fs.readFileSync(SNAP, 'utf8'));
@@ -136,5 +100,24 @@ describe('history --consumers', () => {
     const h = JSON.parse(r.stdout);
     expect(h.steps.map((s: { consumers: { affected: string[] } }) => s.consumers.affected)).toEqual([['runqlat.bt'], []]);
     expect(h.steps[0].consumers.breaks[0].message).toContain('sched:sched_switch removed (event-removed)');
+  });
+});
+
+describe('check-patch --consumers', () => {
+  it("a patch dropping sched_switch's prev_pid from Debian 6.1's sched.h breaks a script reading it, at the script's line", async () => {
+    const { createTwoFilesPatch } = await import('diff');
+    const tree = path.join(ROOT, 'test/fixtures/tree-real/linux-6.1');
+    const rel = 'include/trace/events/sched.h';
+    const before = fs.readFileSync(path.join(tree, rel), 'utf8');
+    const after = before.replace(/\t\t__field\(\s*pid_t,\s*prev_pid\s*\)\n/, '').replace('\t\t__entry->prev_pid\t= prev->pid;\n', '');
+    expect(after).not.toBe(before);
+    const patch = write('drop-prev-pid.patch', createTwoFilesPatch(`a/${rel}`, `b/${rel}`, before, after));
+    write('tools2/prev.bt', 'tracepoint:sched:sched_switch\n{\n  @[args->prev_pid] = 1;\n}\n');
+    const r = await run(['check-patch', patch, '--tree', tree, '--consumers', path.join(tmp, 'tools2'), '-f', 'json']);
+    const out = JSON.parse(r.stdout);
+    const brk = out.findings.filter((f: { rule: string }) => f.rule === 'consumer-break');
+    expect(brk).toHaveLength(1);
+    expect(brk[0]).toMatchObject({ severity: 'error', event: 'sched:sched_switch', field: 'prev_pid', cause: 'field-removed', consumer: { tool: 'prev.bt', line: 3 } });
+    expect(out.consumers.affected).toEqual(['prev.bt']);
   });
 });

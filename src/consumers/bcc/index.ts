@@ -14,7 +14,8 @@
 import type { ConsumerProblem, Use } from '../model.js';
 import type { ConsumerFile, ConsumerReader, ConsumerReading } from '../reader.js';
 import { LineIndex, baseName, blankCLike, matchBrace } from '../text.js';
-import { type PyLines, type PyString, enclosingConditions, scanPython } from './python.js';
+import { type PyLines, type PyString, UnterminatedString, enclosingConditions, scanPython } from './python.js';
+import { InputError } from '../../errors.js';
 import { layoutStruct } from './layout.js';
 
 /** Kernel probes a tool's Python makes before it adds C text: what makes a use guarded. */
@@ -225,7 +226,14 @@ function readAttachCalls(ctx: Context, functions: Map<string, CFunction>, struct
 
 export function readBcc(file: ConsumerFile): ConsumerReading {
   const src = file.data.toString('utf8');
-  const py = scanPython(src);
+  if (src.includes('\0')) throw new InputError(file.path, 'binary data (NUL byte) in a bcc Python tool');
+  let py: PyLines;
+  try {
+    py = scanPython(src);
+  } catch (e) {
+    if (e instanceof UnterminatedString) throw new InputError(file.path, `bcc Python tool does not parse: ${e.message}`, e.line);
+    throw e;
+  }
   const ctx: Context = {
     file: file.path,
     tool: baseName(file.path).replace(/\.py$/, ''),

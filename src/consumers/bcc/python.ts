@@ -26,6 +26,13 @@ export interface PyLines {
   source: string[];
 }
 
+/** A triple-quoted string that never closes: the file cannot be read (its C text has no end). */
+export class UnterminatedString extends Error {
+  constructor(readonly line: number) {
+    super('a triple-quoted string that is never closed');
+  }
+}
+
 export function scanPython(src: string): PyLines {
   const strings: PyString[] = [];
   const code = src.split('');
@@ -59,6 +66,7 @@ export function scanPython(src: string): PyLines {
         else if (src[j] === '\\' && raw) j++;
         j++;
       }
+      if (j >= n && triple) throw new UnterminatedString(line);
       const end = Math.min(j, n);
       const lineStart = src.lastIndexOf('\n', p - 1) + 1;
       const before = src.slice(lineStart, p);

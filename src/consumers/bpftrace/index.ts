@@ -34,6 +34,7 @@ function parseProbe(spec: string, line: number): Probe | undefined {
 export function readBpftrace(file: ConsumerFile): ConsumerReading {
   const tool = baseName(file.path);
   const source = file.data.toString('utf8');
+  if (source.includes('\0')) throw new InputError(file.path, 'binary data (NUL byte) in a bpftrace script');
   const text = blankCLike(source, { hashLines: true });
   const lines = new LineIndex(text);
   const uses: Use[] = [];
