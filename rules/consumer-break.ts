@@ -32,7 +32,8 @@ const rule: ConsumerRule = {
         const key = JSON.stringify([use.tool, use.file, v.event, v.eventMissing ? '' : (use.field ?? use.arg ?? use.read)]);
         if (seen.has(key)) continue;
         seen.add(key);
-        const where = `${use.file}${use.line !== undefined ? `:${use.line}` : ''}`;
+        // A binary's line is in the source its line info names (libbpf: `biolatency.bpf.c`), not in the file.
+        const where = use.source !== undefined && use.line !== undefined ? `${use.file}, ${use.source}:${use.line}` : `${use.file}${use.line !== undefined ? `:${use.line}` : ''}`;
         const guard = use.guarded ? guardOutcome(use.guarded, ctx.kernel) : undefined;
         // A guard the tool evaluates on the kernel: when it fails there, the guarded text is never loaded.
         const fallback = guard === 'fails' || (guard === 'unknown' && (v.eventMissing || v.fieldMissing));

@@ -16,6 +16,7 @@ import type { Comparison, EventPair } from '../diff/compare.js';
 import { sideFacets } from '../model/facets.js';
 import type { EventDef, Field, Snapshot } from '../model/snapshot.js';
 import { eventKey } from '../model/snapshot.js';
+import { releaseInRange } from './libbpf/gate.js';
 import type { Use } from './model.js';
 
 export interface Verdict {
@@ -86,6 +87,36 @@ function headerField(s: Snapshot, name: string): Field | undefined {
 
 function fieldOf(ev: EventDef, s: Snapshot, name: string): Field | undefined {
   return ev.fields.find((f) => f.name === name) ?? (name.startsWith('common_') ? headerField(s, name) : undefined);
+}
+
+/** The field a fixed-offset read without a field name lands on (libbpf's syscalls:* reads through raw_syscalls' struct). */
+function fieldAt(ev: EventDef, s: Snapshot, offset: number): Field | undefined {
+  return [...s.header.common, ...ev.fields].find((f) => f.offset !== undefined && f.offset <= offset && offset < f.offset + (f.size ?? 1));
+}
+
+/** An unnamed fixed-offset read on one kernel: does a field start there, as wide as the read? */
+function offsetVerdict(use: Use, ev: EventDef, s: Snapshot): Verdict | undefined {
+  if (use.offset === undefined || ev.fields.every((f) => f.offset === undefined)) return undefined;
+  const f = fieldAt(ev, s, use.offset);
+  const event = eventKey(ev);
+  const what = `${use.size ?? '?'} bytes at offset ${use.offset}${use.member ? ` (${use.struct ? `${use.struct}.` : ''}${use.member})` : ''}`;
+  if (!f) return { cause: 'missing', event, change: `${event} has no field at offset ${use.offset}`, why: `the reader reads ${what}`, fieldMissing: true };
+  if (f.offset !== use.offset || (use.size !== undefined && f.size !== undefined && f.size !== use.size)) {
+    return { cause: 'mismatch', event, change: `offset ${use.offset} is inside '${f.name}' (offset ${f.offset}, ${f.size ?? '?'} bytes)`, why: `the reader reads ${what}`, new: { field: f.name, offset: f.offset, size: f.size } };
+  }
+  return undefined;
+}
+
+/**
+ * A CO-RE reader relocates against the kernel's `struct trace_event_raw_<class>` by name: on a side that knows
+ * classes, the struct the reader names must be its event's. (syscalls:* reads go through raw_syscalls' struct.)
+ */
+function structVerdict(use: Use, ev: EventDef, s: Snapshot): Verdict | undefined {
+  if (use.attach !== 'tracefs' || !use.struct?.startsWith('trace_event_raw_') || ev.system === 'syscalls' || !sideFacets(s).classes) return undefined;
+  const own = `trace_event_raw_${ev.class ?? ev.name}`;
+  if (own === use.struct) return undefined;
+  const event = eventKey(ev);
+  return { cause: 'mismatch', event, change: `${event}'s record is struct ${own}`, why: `the reader's CO-RE relocations name struct ${use.struct}`, fieldMissing: true, old: use.struct, new: own };
 }
 
 const normProtoType = (t: string): string => t.replace(/\bconst\b/g, '').replace(/\s+/g, ' ').replace(/\s*\*/g, ' *').trim();
@@ -167,8 +198,29 @@ function printVerdicts(use: Use, pair: EventPair): Verdict[] {
   return [{ cause: 'print-format-changed', event: eventKey(pair.new), change: `print format "${o}" → "${n}"`, why: 'the reader parses the printed text', old: o, new: n }];
 }
 
+/**
+ * Does a kernel-version-gated use (libbpf's LINUX_KERNEL_VERSION tests) run on this kernel? A kernel whose
+ * release is unknown or does not parse runs every alternative (nothing is dropped for want of a release).
+ */
+export function gateHolds(use: Use, kernel: Snapshot): boolean {
+  if (!use.gateRange || !kernel.kernel.release) return true;
+  return releaseInRange(kernel.kernel.release, use.gateRange) ?? true;
+}
+
 /** What a comparison does to one use. Empty: it keeps working (or did not work on the old side either). */
 export function checkUseAcross(use: Use, cmp: Comparison): Verdict[] {
+  // A gated alternative the new kernel does not take cannot break there; one the old kernel did not take is
+  // new on this kernel: judged on the new kernel alone (a wrong gate shows there as a mismatch).
+  if (!gateHolds(use, cmp.new)) return [];
+  if (!gateHolds(use, cmp.old)) {
+    const v = checkUseOn(use, cmp.new);
+    return v === 'unknown' ? [] : v;
+  }
+  const v = checkUngatedAcross(use, cmp);
+  return use.gate ? v.map((x) => withGate(x, use, cmp.new)) : v;
+}
+
+function checkUngatedAcross(use: Use, cmp: Comparison): Verdict[] {
   if (!canTellEvent(use, cmp.old) || !canTellEvent(use, cmp.new)) return [];
   const olds = resolveUse(use, cmp.old);
   if (olds.length === 0) return [];
@@ -193,7 +245,22 @@ export function checkUseAcross(use: Use, cmp: Comparison): Verdict[] {
   // A tree may define one event once per architecture (kvm:kvm_exit): the use keeps working if one does.
   const byKey = new Map<string, Verdict[][]>();
   for (const p of pairs) {
-    const v = use.field !== undefined ? fieldVerdicts(use, p, cmp) : use.arg !== undefined ? argVerdicts(use, p) : use.read === 'print-text' ? printVerdicts(use, p) : [];
+    // The struct the reader relocates against stopped being its event's (the event moved to another class).
+    const st = !structVerdict(use, p.old, cmp.old) ? structVerdict(use, p.new, cmp.new) : undefined;
+    if (st) {
+      byKey.set(eventKey(p.old), [...(byKey.get(eventKey(p.old)) ?? []), [st]]);
+      continue;
+    }
+    const v =
+      use.field !== undefined
+        ? fieldVerdicts(use, p, cmp)
+        : use.arg !== undefined
+          ? argVerdicts(use, p)
+          : use.read === 'print-text'
+            ? printVerdicts(use, p)
+            : use.read === 'fixed-offset' && use.offset !== undefined && !offsetVerdict(use, p.old, cmp.old)
+              ? [offsetVerdict(use, p.new, cmp.new)].filter((x): x is Verdict => x !== undefined)
+              : [];
     const key = eventKey(p.old);
     byKey.set(key, [...(byKey.get(key) ?? []), v]);
   }
@@ -203,6 +270,18 @@ export function checkUseAcross(use: Use, cmp: Comparison): Verdict[] {
 
 /** What one kernel alone says about a use: does it find everything it needs, where it expects it? */
 export function checkUseOn(use: Use, kernel: Snapshot): Verdict[] | 'unknown' {
+  if (!gateHolds(use, kernel)) return [];
+  const v = checkUngatedOn(use, kernel);
+  return v === 'unknown' || !use.gate ? v : v.map((x) => withGate(x, use, kernel));
+}
+
+/** A break on a path the program chose by kernel version: the gate guessed this kernel's prototype wrong. */
+function withGate(v: Verdict, use: Use, kernel: Snapshot): Verdict {
+  const release = kernel.kernel.release ?? 'this kernel';
+  return { ...v, why: `${v.why}; the program takes this path because ${use.gate} holds for ${release}: the version gate is wrong for this kernel` };
+}
+
+function checkUngatedOn(use: Use, kernel: Snapshot): Verdict[] | 'unknown' {
   const evs = resolveUse(use, kernel);
   // A side without bare tracepoints still shows a raw tracepoint that is also a trace event; one it does
   // not show may be bare, so its absence says nothing.
@@ -221,6 +300,11 @@ export function checkUseOn(use: Use, kernel: Snapshot): Verdict[] | 'unknown' {
     const out: Verdict[] = [];
     const event = eventKey(ev);
     byKey.set(event, [...(byKey.get(event) ?? []), out]);
+    const st = structVerdict(use, ev, kernel);
+    if (st) {
+      out.push(st);
+      continue;
+    }
     if (use.field !== undefined) {
       const f = fieldOf(ev, kernel, use.field);
       if (!f) {
@@ -243,6 +327,9 @@ export function checkUseOn(use: Use, kernel: Snapshot): Verdict[] | 'unknown' {
       if (want && /^struct\s+\w+ \*$/.test(have) && want !== have) {
         out.push({ cause: 'mismatch', event, change: `TP_PROTO argument ${use.arg} is ${ev.proto[use.arg]!.type} ${ev.proto[use.arg]!.name}`, why: `the reader casts ctx[${use.arg}] to ${use.type}` });
       }
+    } else if (use.read === 'fixed-offset' && use.offset !== undefined) {
+      const v = offsetVerdict(use, ev, kernel);
+      if (v) out.push(v);
     } else if (use.read === 'print-text' && use.print !== undefined && ev.print && ev.print.fmt !== use.print) {
       out.push({ cause: 'mismatch', event, change: `print format is "${ev.print.fmt}"`, why: `the reader parses "${use.print}"` });
     }

@@ -46,7 +46,7 @@ export function renderInventory(inv: ConsumerInventory, format: 'text' | 'json')
     if (!uses) continue;
     lines.push(`${t.tool} (${t.family}) ${t.file}`);
     for (const u of uses) {
-      lines.push(`  ${String(u.line ?? '').padStart(5)}  ${u.event}  ${u.attach} ${u.read}  ${what(u)}${u.guarded ? `  guarded: ${u.guarded}` : ''}${u.gate ? `  gate: ${u.gate}` : ''}`);
+      lines.push(`  ${u.source ? `${u.source}:${u.line ?? ''}` : String(u.line ?? '').padStart(5)}  ${u.event}  ${u.attach} ${u.read}  ${what(u)}${u.guarded ? `  guarded: ${u.guarded}` : ''}${u.gate ? `  gate: ${u.gate}` : ''}`);
     }
   }
   if (inv.problems.length > 0) {

@@ -47,7 +47,8 @@ describe('bad consumer input: one line naming the file, exit 2; a listed problem
     { name: 'a manifest against the schema', input: () => write('bad/k.json', '{"schema": "tpdrift/consumer-manifest@1", "tool": "x", "events": [{"event": "nocolon"}]}'), error: (p) => `${p}: events[0].event: must match pattern "^[A-Za-z0-9_*?.-]*:[A-Za-z0-9_*?.-]+$"` },
     { name: 'a bcc tool whose C text never closes', input: () => write('bad/open-bpfcc', '#!/usr/bin/python3\nfrom bcc import BPF\ntext = """\nTRACEPOINT_PROBE(a, b) { return 0; }\n'), error: (p) => `${p}:3: bcc Python tool does not parse: a triple-quoted string that is never closed` },
     { name: 'a .bt file holding binary data', input: () => write('bad/bin.bt', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1])), error: (p) => `${p}: binary data (NUL byte) in a bpftrace script` },
-    { name: 'a binary no reader claims', input: () => write('bad/blob', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0])), error: (p) => `${p}: not a consumer program tpdrift reads (bpftrace script, bcc Python tool, libbpf-tools binary, .bpf.c source or consumer manifest)` },
+    { name: 'a binary no reader claims', input: () => write('bad/blob', Buffer.from([0x00, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0])), error: (p) => `${p}: not a consumer program tpdrift reads (bpftrace script, bcc Python tool, libbpf-tools binary, .bpf.c source or consumer manifest)` },
+    { name: 'an ELF file cut short in its header (the libbpf reader claims ELF files)', input: () => write('bad/elf', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0])), error: (p) => `${p}: truncated ELF header (10 of 64 bytes)` },
   ];
   for (const c of cases) {
     it(c.name, async () => {
@@ -70,7 +71,7 @@ describe('bad consumer input: one line naming the file, exit 2; a listed problem
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.uses.map((u: { tool: string }) => u.tool)).toEqual(['good.bt']);
-    expect(out.problems.map((p: { file: string }) => path.basename(p.file))).toEqual(['bin.bt', 'k.json', 'm.json', 'open-bpfcc', 'stray.bt', 'unclosed.bt']);
+    expect(out.problems.map((p: { file: string }) => path.basename(p.file))).toEqual(['bin.bt', 'elf', 'k.json', 'm.json', 'open-bpfcc', 'stray.bt', 'unclosed.bt']);
   });
 });
 
