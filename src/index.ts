@@ -13,7 +13,7 @@ export { type RenderSettings, render } from './api/render.js';
 
 // Sources
 export { ARGUMENT_KINDS, SOURCE_READERS, type LoadedSource, type LoadSourceOptions, detectKind, loadSource } from './sources/registry.js';
-export type { LoadOptions, Probe, SourceReader } from './sources/source.js';
+export type { LoadOptions, LoadPhase, Probe, SourceReader } from './sources/source.js';
 export { encodeSnapshot, readSnapshot, validateSnapshot } from './sources/snapshot-file.js';
 
 // Model
@@ -26,7 +26,7 @@ export { makeSnapshot, serializeSnapshot } from './model/canonical.js';
 export { type Comparison, type EventPair, type FieldMatching, type FieldPair, compareSnapshots as compare, compareSnapshots } from './diff/compare.js';
 export { RULES, findRule } from '../rules/index.js';
 export type { AuditContext, AuditRule, ConsumerContext, ConsumerRule, DriftRule, Emit, Report, Rule, RuleCategory, RuleMeta } from './engine/rule.js';
-export { runAudit, runConsumers, runDiff, type RunOptions } from './engine/run.js';
+export { introducedAuditFindings, runAudit, runConsumers, runDiff, type RunOptions } from './engine/run.js';
 export { type Finding, type Severity, type SeverityOrOff, type Summary, SEVERITIES, compareFindings, summarize } from './engine/finding.js';
 export { type EngineConfig, EMPTY_CONFIG } from './engine/config.js';
 export { readConfigFile } from './config/load.js';
@@ -39,6 +39,8 @@ export { CONSUMER_READERS } from './consumers/registry.js';
 // Reports
 export { FORMATS, type FormatName, reporterFor } from './report/index.js';
 export { type ReportData, type ReportFinding, type Reporter, type RenderOptions, makeReport } from './report/model.js';
+export { type ScopeInfo, type ScopeOptions, applyDisplayThreshold, checkScopeAgainst, scopeReport } from './report/scope.js';
+export { type SummaryView, type SystemRow, summaryView } from './report/summary.js';
 export { type HistoryData, type HistoryRow, type HistoryCell, buildHistory } from './history/build.js';
 export { renderHistoryHtml, renderHistoryJson, renderHistoryText } from './report/history.js';
 

@@ -9,7 +9,10 @@ export interface RenderSettings {
   color?: boolean;
   /** Where a reporter says something about its output (e.g. SARIF cut to GitHub's limits). */
   warn?: (message: string) => void;
-  /** The summary view (counts by system and rule) instead of the full list, where the format has one. */
+  /** Working directory and home: markdown shows labels relative to them, never a local absolute path. */
+  cwd?: string;
+  home?: string;
+  /** The summary view alone (text, markdown). */
   summaryOnly?: boolean;
 }
 
@@ -29,6 +32,8 @@ export async function render(input: Outcome | ReportData, settings: RenderSettin
   return reporter(data, {
     color: settings.color ?? false,
     ...(settings.warn ? { warn: settings.warn } : {}),
+    ...(settings.cwd ? { cwd: settings.cwd } : {}),
+    ...(settings.home ? { home: settings.home } : {}),
     ...(settings.summaryOnly ? { summaryOnly: true } : {}),
   });
 }

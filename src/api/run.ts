@@ -14,6 +14,9 @@ import { type ReportData, makeReport } from '../report/model.js';
 import { type LoadedSource, loadSource } from '../sources/registry.js';
 import { type PatchCheck, checkPatch as checkPatchSeries } from '../patch/check.js';
 import { readPatchText } from '../patch/read.js';
+import { InputError } from '../errors.js';
+import type { LoadPhase } from '../sources/source.js';
+import { checkScopeAgainst } from '../report/scope.js';
 
 /** A side: an argument to load (path of a tree, capture, snapshot, …), or a source already loaded. */
 export type SideInput = string | LoadedSource;
@@ -23,6 +26,8 @@ export interface LoadingOptions {
   kind?: SourceKind;
   /** Progress of a tree read, per argument: (label, done, total). */
   onProgress?: (label: string, done: number, total: number) => void;
+  /** Steps of a tree read, per argument: listing, reading files, building units, done. */
+  onPhase?: (label: string, phase: LoadPhase) => void;
 }
 
 export interface RuleOptions {
@@ -39,11 +44,31 @@ export interface Outcome {
 
 export async function load(input: SideInput, opts: LoadingOptions = {}): Promise<LoadedSource> {
   if (typeof input !== 'string') return input;
-  const { onProgress } = opts;
-  return loadSource(input, {
+  const { onProgress, onPhase } = opts;
+  let src: LoadedSource;
+  try {
+    src = await loadSource(input, {
     ...(opts.kind ? { kind: opts.kind } : {}),
     ...(onProgress ? { onProgress: (done: number, total: number) => onProgress(input, done, total) } : {}),
-  });
+    ...(onPhase ? { onPhase: (phase: LoadPhase) => onPhase(input, phase) } : {}),
+    });
+  } catch (e) {
+    throw withTreeRootHint(e, input);
+  }
+  // A directory with no trace headers is not a kernel tree worth a clean report ("no findings").
+  if (src.kind === 'tree' && src.snapshot.events.length === 0) {
+    throw new InputError(input, 'no trace event definitions found: is this the root of a kernel source tree?');
+  }
+  return src;
+}
+
+/** `…/include/trace/events` is part of a tree, not a tracefs capture: say which directory to give instead. */
+function withTreeRootHint(e: unknown, arg: string): unknown {
+  if (!(e instanceof InputError)) return e;
+  const m = /^(.*?)\/?include\/trace(?:\/events)?\/?$/.exec(arg);
+  if (!m) return e;
+  const root = m[1] || '.';
+  return new InputError(e.file, `${e.message} (this is part of a kernel source tree: give its root, ${root})`, e.line);
 }
 
 function sideProblems(s: Snapshot, side: 'old' | 'new') {
@@ -87,6 +112,8 @@ export async function history(inputs: readonly SideInput[], opts: LoadingOptions
     const src = await load(input, opts);
     sides.push({ info: describeSource(src.label, src.kind, src.snapshot), snapshot: src.snapshot });
   }
+  // A pattern no kernel has is a typo, not "0 of 0 events changed".
+  if (opts.events?.length) checkScopeAgainst({ events: opts.events }, sides.map((s) => s.snapshot));
   return buildHistory(sides, opts.events ? { events: opts.events } : {});
 }
 
@@ -108,15 +135,17 @@ export interface PatchOutcome extends PatchCheck {
 export async function checkPatch(
   tree: string,
   patches: readonly PatchInput[],
-  opts: RuleOptions & { onProgress?: (done: number, total: number) => void } = {},
+  opts: RuleOptions & { onProgress?: (done: number, total: number) => void; onPhase?: (phase: LoadPhase) => void } = {},
 ): Promise<PatchOutcome> {
   const series = patches.flatMap((p) => readPatchText(p.text, p.label));
   const check = await checkPatchSeries(tree, series, {
     ...(opts.config ? { config: opts.config } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
   });
   const label = `${tree} + ${patches.map((p) => p.label).join(' ')}`;
   const problems = sideProblems(check.after, 'new').filter((p) => check.touched.includes(p.file));
+  // The header names the release and architecture, as diff and lint do.
   const report = makeReport({ new: describeSource(label, 'tree', check.after), findings: check.findings, problems });
   return { ...check, report };
 }

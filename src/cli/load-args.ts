@@ -3,7 +3,8 @@ import type { LoadedSource } from '../sources/registry.js';
 import { mergeBtf } from '../sources/btf/merge.js';
 import type { SourceKind } from '../model/snapshot.js';
 import type { Io } from './context.js';
-import { progress } from './output.js';
+import type { LoadPhase } from '../sources/source.js';
+import { phaseReporter, progress } from './output.js';
 
 /** How the command line loads its source arguments: a forced kind, and a progress line per argument on a terminal. */
 export function loadingOptions(kind: SourceKind | undefined, io: Io): LoadingOptions {
@@ -15,6 +16,11 @@ export function loadingOptions(kind: SourceKind | undefined, io: Io): LoadingOpt
       lines.get(label)?.(done, total);
     };
   }
+  const phases = new Map<string, (p: LoadPhase) => void>();
+  opts.onPhase = (label, phase) => {
+    if (!phases.has(label)) phases.set(label, phaseReporter(io, label));
+    phases.get(label)!(phase);
+  };
   return opts;
 }
 

@@ -6,6 +6,7 @@ import yargs from 'yargs';
 import { InputError, UsageError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
 import { protectStdinDash } from './stdin-arg.js';
+import { closest } from '../util/did-you-mean.js';
 import { type CommandResult, type Io, processIo } from './context.js';
 import { diffCommand } from './commands/diff.js';
 import { extractCommand } from './commands/extract.js';
@@ -39,7 +40,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((msg, err) => {
-      throw err ?? new UsageError(msg);
+      throw err ?? new UsageError(unknownOptionMessage(msg, parser) ?? msg);
     });
   skipHelpCache(parser);
   try {
@@ -61,6 +62,28 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     io.stderr(debug ? `${(e as Error).stack}\n` : `tpdrift: internal error: ${(e as Error).message} (run with --debug for details)\n`);
     return 2;
   }
+}
+
+/**
+ * yargs says "Unknown arguments: fial-on, fialOn" (the option and its camel-case twin): one name, with the
+ * nearest known option when there is one.
+ */
+function unknownOptionMessage(msg: string, parser: object): string | undefined {
+  const m = /^Unknown arguments?: (.*)$/.exec(msg);
+  if (!m) return undefined;
+  const names = m[1]!.split(', ').filter((n, _i, all) => !(/[A-Z]/.test(n) && all.includes(n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))));
+  const known = knownOptions(parser);
+  const parts = names.map((n) => {
+    const flag = n.length === 1 ? `-${n}` : `--${n}`;
+    const near = n.length > 1 ? closest(n, known) : undefined;
+    return near ? `${flag} (did you mean --${near}?)` : flag;
+  });
+  return `unknown option${parts.length === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}
+
+function knownOptions(parser: object): string[] {
+  const opts = (parser as { getOptions?: () => { key?: Record<string, unknown> } }).getOptions?.();
+  return Object.keys(opts?.key ?? {}).filter((k) => k.length > 1 && !/[A-Z]/.test(k));
 }
 
 interface YargsInternals {

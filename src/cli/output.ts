@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { decideColor } from './color.js';
 import type { Io } from './context.js';
 import type { FailOn, ReportArgs } from './options.js';
+import type { LoadPhase } from '../sources/source.js';
 import { type ScopeOptions, applyDisplayThreshold, checkScopeAgainst, scopeReport } from '../report/scope.js';
 
 /** The scope and display threshold the options ask for (SARIF lists warnings and up unless --show says otherwise). */
@@ -79,11 +80,14 @@ export async function emitReport(input: Outcome | PatchOutcome | ReportData, arg
   const code = exitCodeWithLimits(data.findings, args['fail-on'], args['max-warnings']);
   data = applyDisplayThreshold(data);
   const toFile = args.output !== undefined && args.output !== '-';
+  announceWriting(io, `the ${args.format} report to ${toFile ? args.output : 'stdout'}`);
   const color = toFile ? false : decideColor(args.color, io.env, io.stdoutIsTTY);
   const text = await render(isOutcome(input) ? { ...input, report: data } : data, {
     format: args.format,
     color,
     warn: (m) => io.stderr(`tpdrift: ${m}\n`),
+    cwd: io.cwd,
+    ...(io.env.HOME ? { home: io.env.HOME } : {}),
     ...(args.summary ? { summaryOnly: true } : {}),
   });
   if (toFile) writeFileAtomic(args.output!, text);
@@ -95,6 +99,39 @@ export async function emitReport(input: Outcome | PatchOutcome | ReportData, arg
     return 0;
   }
   return code;
+}
+
+/**
+ * A non-terminal stderr (a CI log) gets one line per step of a tree read, so that a 40-second read says
+ * what it is doing; trees smaller than this are read before anyone looks, and their runs stay quiet.
+ */
+export const PHASE_LINES_FROM_FILES = 2000;
+
+/** Whether this run printed phase lines (then writing the report is a line too). */
+let phaseLinesShown = false;
+
+/** Steps of a tree read on stderr: on a terminal, as the live progress line's text; else one line each. */
+export function phaseReporter(io: Io, label: string): (p: LoadPhase) => void {
+  let loud = io.stderrIsTTY;
+  return (p) => {
+    if (p.phase === 'reading' && p.files >= PHASE_LINES_FROM_FILES) loud = true;
+    if (!loud) return;
+    const say = (s: string): void => {
+      phaseLinesShown = true;
+      io.stderr(io.stderrIsTTY ? `\r\x1b[K${label}: ${s}\n` : `tpdrift: ${label}: ${s}\n`);
+    };
+    if (p.phase === 'reading') {
+      say(`listed ${p.files} source files`);
+      say(`reading files: ${p.files - p.cached} to read${p.cached ? `, ${p.cached} unchanged since the last run` : ''}`);
+    } else if (p.phase === 'building') say(`building units: ${p.units} files that define trace events`);
+    else if (p.phase === 'done') say(`read ${p.events} events`);
+  };
+}
+
+/** After phase lines, where the report goes is one more line. */
+export function announceWriting(io: Io, what: string): void {
+  if (phaseLinesShown) io.stderr(`tpdrift: writing ${what}\n`);
+  phaseLinesShown = false;
 }
 
 /** A progress line on stderr, only when stderr is a terminal. */

@@ -5,6 +5,7 @@
  * between the previous kernel and this one), `same` (present, nothing reported) or `absent`.
  * Rendering is the report layer's (src/report/history.ts).
  */
+import { normalizeEventPattern } from '../report/scope.js';
 import { compareSnapshots } from '../diff/compare.js';
 import { runDiff } from '../engine/run.js';
 import { isDriftRule } from '../engine/rule.js';
@@ -80,7 +81,7 @@ export function buildHistory(sides: { info: SideInfo; snapshot: Snapshot }[], op
   }
   const changedEvents = new Set<string>();
   for (const m of byStep) for (const k of m.keys()) changedEvents.add(k);
-  const wanted = (k: string) => !opts.events?.length || opts.events.some((p) => eventPatternMatches(p, k));
+  const wanted = (k: string) => !opts.events?.length || opts.events.some((p) => eventPatternMatches(normalizeEventPattern(p), k));
   const keys = [...changedEvents].filter(wanted).sort((a, b) => (a === '*' ? -1 : b === '*' ? 1 : a < b ? -1 : a > b ? 1 : 0));
 
   const steps = byStep.slice(1).map((m, j) => {

@@ -11,6 +11,7 @@ import { snapshotsAroundPatch } from '../sources/tree/index.js';
 import { applyPatches } from './apply.js';
 import { mapLineThroughPatch } from './lines.js';
 import type { FilePatch } from './read.js';
+import type { LoadPhase } from '../sources/source.js';
 
 export interface PatchCheck {
   before: Snapshot;
@@ -25,10 +26,13 @@ export interface PatchCheck {
 export async function checkPatch(
   root: string,
   patches: FilePatch[],
-  opts: RunOptions & { onProgress?: (done: number, total: number) => void } = {},
+  opts: RunOptions & { onProgress?: (done: number, total: number) => void; onPhase?: (p: LoadPhase) => void } = {},
 ): Promise<PatchCheck> {
   const applied = applyPatches(root, patches);
-  const { before, after } = await snapshotsAroundPatch(root, applied.after, opts.onProgress ? { onProgress: opts.onProgress } : {});
+  const { before, after } = await snapshotsAroundPatch(root, applied.after, {
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
+  });
   const findings = runDiff(compareSnapshots(before, after), opts).map((f) => locate(f, before, patches));
   const touched = [...applied.after.keys()].sort();
   return {

@@ -7,6 +7,22 @@ export function describeSide(s: SideInfo): string {
   return `${s.label} (${s.kind}${what ? `, ${what}` : ''}, ${s.events} events)`;
 }
 
+/**
+ * A path as a report meant for others shows it: relative to the working directory when under it, `~/…` under
+ * the home directory, else as given. Parts after the path (` + x.patch`) are kept.
+ */
+export function publicLabel(label: string, cwd: string | undefined, home: string | undefined): string {
+  return label
+    .split(' + ')
+    .map((part) => {
+      if (!part.startsWith('/')) return part;
+      if (cwd && (part === cwd || part.startsWith(cwd.replace(/\/+$/, '') + '/'))) return part.slice(cwd.replace(/\/+$/, '').length + 1) || '.';
+      if (home && home !== '/' && part.startsWith(home.replace(/\/+$/, '') + '/')) return `~/${part.slice(home.replace(/\/+$/, '').length + 1)}`;
+      return part;
+    })
+    .join(' + ');
+}
+
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -31,8 +31,17 @@ export function renderHistoryText(h: HistoryData): string {
       const notes = r.cells
         .map((c, i) => (c.changes && c.state !== 'same' && r.field !== undefined ? `${kernelName(h.kernels[i]!)}: ${[...new Set(c.changes.map((x) => x.rule))].join(', ')}` : ''))
         .filter(Boolean);
+      // Every mark but 'present' says why: added/removed where, and which rules saw the change.
       const evNotes = r.field === undefined
-        ? r.cells.map((c, i) => (c.state === 'added' || c.state === 'removed' ? `${c.state} in ${kernelName(h.kernels[i]!)}` : '')).filter(Boolean)
+        ? r.cells
+            .map((c, i) =>
+              c.state === 'added' || c.state === 'removed'
+                ? `${c.state} in ${kernelName(h.kernels[i]!)}`
+                : c.state === 'changed'
+                  ? `${kernelName(h.kernels[i]!)}: ${c.changes?.length ? [...new Set(c.changes.map((x) => x.rule))].join(', ') : 'changed'}`
+                  : '',
+            )
+            .filter(Boolean)
         : [];
       lines.push(`${name.length > width ? name.slice(0, width - 1) + '…' : name.padEnd(width)}  ${glyphs}${[...evNotes, ...notes].length ? '   ' + [...evNotes, ...notes].join('; ') : ''}`);
     }

@@ -22,6 +22,7 @@ table.layout{border-collapse:collapse;margin-top:6px;width:100%;max-width:1100px
 table.layout th,table.layout td{border:1px solid var(--line);padding:2px 8px;text-align:left;vertical-align:top}
 table.layout th{background:var(--soft);font-weight:600}
 table.layout td.num{text-align:right;font-variant-numeric:tabular-nums}
+table.layout td.unknown{color:var(--mute);font-style:italic}
 tr.added td.new,tr.added td.newn{background:var(--add)}
 tr.removed td.old,tr.removed td.oldn{background:var(--del)}
 tr.changed td{background:var(--chg)}
@@ -122,12 +123,19 @@ function bar(layout: EventLayout | undefined, states: Map<string, RowState>, sid
   return `<div class="bar">${spans.join('')}</div>`;
 }
 
-function layoutBlock(event: string, l: { old?: EventLayout; new?: EventLayout }): string {
+/** An offset or size cell; one the source could not tell (a type the tree reader could not size) says so. */
+function num(v: number | undefined, what: string, cls: string): string {
+  return v === undefined
+    ? `<td class="${cls}n num unknown" title="${what} unknown: the source does not tell it (not predicted for this type)">?</td>`
+    : `<td class="${cls}n num">${v}</td>`;
+}
+
+function layoutBlock(event: string, l: { old?: EventLayout; new?: EventLayout; renamedTo?: string }): string {
   const rows = layoutRows(l.old, l.new);
   const states = new Map(rows.map((r) => [r.name, r.state]));
   const cell = (f: EventLayout['fields'][number] | undefined, cls: string) =>
     f
-      ? `<td class="${cls}n num">${f.offset ?? ''}</td><td class="${cls}n num">${f.size ?? ''}</td><td class="${cls} mono">${esc(f.decl)}</td>`
+      ? `${num(f.offset, 'offset', cls)}${num(f.size, 'size', cls)}<td class="${cls} mono">${esc(f.decl)}</td>`
       : `<td class="${cls}n"></td><td class="${cls}n"></td><td class="${cls} mute">—</td>`;
   const body = rows.map((r) => `<tr class="${r.state}">${cell(r.o, 'old')}${cell(r.n, 'new')}</tr>`).join('');
   const print = (side: string, p?: string) => (p !== undefined ? `<div class="print mono">${side}: ${esc(clip(p, 400))}</div>` : '');
@@ -135,7 +143,7 @@ function layoutBlock(event: string, l: { old?: EventLayout; new?: EventLayout })
   const scale = Math.max(recordEnd(l.old), recordEnd(l.new));
   return `<details class="layout"${changed > 0 && rows.length <= 24 ? ' open' : ''}><summary>record layout, old and new (${rows.length} fields, ${changed} differ)</summary>
 <div class="bars"><span class="mute">old</span>${bar(l.old, states, 'old', scale)}<span class="mute">new</span>${bar(l.new, states, 'new', scale)}</div>
-<table class="layout" data-event="${esc(event)}"><thead><tr><th colspan="3">old${l.old ? '' : ' (absent)'}</th><th colspan="3">new${l.new ? '' : ' (absent)'}</th></tr>
+<table class="layout" data-event="${esc(event)}"><thead><tr><th colspan="3">old${l.old ? '' : ' (absent)'}</th><th colspan="3">new${l.new ? (l.renamedTo ? ` (renamed ${esc(l.renamedTo)})` : '') : ' (absent)'}</th></tr>
 <tr><th>offset</th><th>size</th><th>field</th><th>offset</th><th>size</th><th>field</th></tr></thead><tbody>${body}</tbody></table>
 ${print('old print', l.old?.print)}${print('new print', l.new?.print)}</details>`;
 }

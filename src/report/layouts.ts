@@ -33,11 +33,14 @@ export function buildLayouts(report: ReportData, old: Snapshot | undefined, neu:
     // The page shows a layout under the event a finding is filed under (its first event).
     const key = f.event;
     if (key in layouts || n >= MAX_LAYOUTS) continue;
-    const entry: { old?: EventLayout; new?: EventLayout } = {};
+    const entry: { old?: EventLayout; new?: EventLayout; renamedTo?: string } = {};
+    // A renamed event is the same record under a new name: draw its old layout against the renamed one.
+    const newKey = f.rule === 'event-renamed' && typeof f.new === 'string' ? f.new : key;
     const o = old ? layoutOf(old, key, oldIndex) : undefined;
-    const nw = neu ? layoutOf(neu, key, newIndex) : undefined;
+    const nw = neu ? layoutOf(neu, newKey, newIndex) : undefined;
     if (o) entry.old = o;
     if (nw) entry.new = nw;
+    if (nw && newKey !== key) entry.renamedTo = newKey;
     if (o || nw) {
       layouts[key] = entry;
       n++;

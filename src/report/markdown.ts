@@ -3,9 +3,9 @@
  * Long tables collapse into <details>, and the whole comment stays under GitHub's 65,536-character limit
  * (rows beyond a cap are counted, not dropped silently).
  */
-import { SEVERITIES, type Severity } from '../engine/finding.js';
-import type { Reporter, ReportFinding } from './model.js';
-import { acceptanceNotes, bySeverity, clip, describeSide, showValue, summaryLine } from './common.js';
+import { SEVERITIES, type Severity, type Summary } from '../engine/finding.js';
+import type { Reporter, ReportFinding, SideInfo } from './model.js';
+import { acceptanceNotes, bySeverity, clip, describeSide, publicLabel, showValue, summaryLine } from './common.js';
 import { scopeNote } from './scope.js';
 import { summaryView } from './summary.js';
 
@@ -51,8 +51,9 @@ export const renderMarkdown: Reporter = (report, opts) => {
   const s = report.summary;
   const headline = s.error ? ICON.error : s.warning ? ICON.warning : '✅';
   out.push(`### ${headline} tpdrift: ${summaryLine(report)}`, '');
-  if (report.old) out.push(`- **old:** ${mdCell(describeSide(report.old))}`, `- **new:** ${mdCell(describeSide(report.new))}`);
-  else out.push(`- **source:** ${mdCell(describeSide(report.new))}`);
+  const side = (x: SideInfo): string => mdCell(describeSide({ ...x, label: publicLabel(x.label, opts.cwd, opts.home) }));
+  if (report.old) out.push(`- **old:** ${side(report.old)}`, `- **new:** ${side(report.new)}`);
+  else out.push(`- **source:** ${side(report.new)}`);
   for (const note of acceptanceNotes(report)) out.push(`- ${mdCell(note)}`);
   const scoped = scopeNote(report);
   if (scoped) out.push(`- ${mdCell(scoped)}`);
@@ -61,9 +62,10 @@ export const renderMarkdown: Reporter = (report, opts) => {
     out.push('No findings.', '');
   } else {
     // Counted from the summary (which includes what --show does not list), by system from the listed findings.
-    out.push(...summaryTable(shown), '');
+    out.push(...summaryTable(shown, report.scope?.hiddenBySystem), '');
     const view = summaryView(shown);
-    out.push(`By rule: ${view.rules.map((r) => `${code(r.rule)} ${r.count}`).join(', ')}`, '');
+    const bySev = SEVERITIES.map((sev) => [sev, view.rules.filter((r) => r.severity === sev)] as const).filter(([, rs]) => rs.length > 0);
+    out.push(`By rule: ${bySev.map(([sev, rs]) => `${ICON[sev]} ${rs.map((r) => `${code(r.rule)} ${r.count}`).join(', ')}`).join('; ')}`, '');
   }
   let used = out.join('\n').length + 2000;
   // A lower severity gets rows only when every higher one was listed in full: never drop an error to show an info.
@@ -111,8 +113,8 @@ export const renderMarkdown: Reporter = (report, opts) => {
 };
 
 /** Severity × system counts: a totals row, then the systems with the most severe findings first. */
-function summaryTable(shown: readonly ReportFinding[]): string[] {
-  const view = summaryView(shown);
+function summaryTable(shown: readonly ReportFinding[], notListed?: Record<string, Summary>): string[] {
+  const view = summaryView(shown, notListed);
   const rows = ['| System | 🔴 error | 🟠 warning | 🔵 info |', '|---|---:|---:|---:|'];
   const total = { error: 0, warning: 0, info: 0 };
   for (const r of view.systems) for (const k of SEVERITIES) total[k] += r[k];

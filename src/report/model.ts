@@ -59,7 +59,7 @@ export interface ReportData {
    * Old and new layouts of the events findings name, by `system:name` (built for the HTML report only;
    * the JSON reporter leaves it out so that the JSON contract stays as it is).
    */
-  layouts?: Record<string, { old?: EventLayout; new?: EventLayout }>;
+  layouts?: Record<string, { old?: EventLayout; new?: EventLayout; renamedTo?: string }>;
 }
 
 export function makeReport(input: {
@@ -79,6 +79,10 @@ export function makeReport(input: {
 
 export interface RenderOptions {
   color: boolean;
+  /** Where the command ran: public reports (markdown) show paths relative to it, never a local absolute path. */
+  cwd?: string;
+  /** The user's home directory, shown as `~` in public reports. */
+  home?: string;
   /** The summary view alone (counts by system × severity and by rule), without the list of findings. */
   summaryOnly?: boolean;
   /** Where a reporter says something about its output (e.g. SARIF cut to GitHub's limits): stderr. */

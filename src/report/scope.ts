@@ -9,6 +9,8 @@ import { type Severity, type Summary, severityRank, summarize } from '../engine/
 import type { Snapshot } from '../model/snapshot.js';
 import { eventKey } from '../model/snapshot.js';
 import type { ReportData, ReportFinding } from './model.js';
+import { closest } from '../util/did-you-mean.js';
+import { systemOf } from './summary.js';
 
 export interface ScopeOptions {
   /** Event patterns: `sched:*`, `*:sched_switch`, `block` (a system: all its events), globs. */
@@ -28,6 +30,8 @@ export interface ScopeInfo {
   outOfScope: number;
   /** In-scope findings below --show, by severity (counted in the summary, not listed). */
   hidden: Summary;
+  /** The same, by system, so that the summary view counts what it does not list. */
+  hiddenBySystem?: Record<string, Summary>;
 }
 
 /** `block` means every event of the system block; anything with a colon is a pattern over `system:name`. */
@@ -85,31 +89,6 @@ function suggestSystem(p: string, sides: readonly Snapshot[]): string {
   return near ? ` (did you mean '${p.replace(system, near)}'?)` : '';
 }
 
-/** The candidate nearest to `word` by edit distance, when it is near enough to be a likely typo. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of [...candidates].sort()) {
-    const d = editDistance(word, c);
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return best !== undefined && bestD <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-/** Edit distance with adjacent transpositions counted as one edit (fial → fail): optimal string alignment. */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
 /** Narrows a report to the --events/--path scope (the summary counts what stays). */
 export function scopeReport(report: ReportData, scope: ScopeOptions): ReportData {
   const events = scope.events && scope.events.length > 0 ? eventScopeMatcher(scope.events) : undefined;
@@ -136,12 +115,16 @@ export function applyDisplayThreshold(report: ReportData): ReportData {
   if (!show) return report;
   const bar = severityRank(show);
   const hidden: Summary = { error: 0, warning: 0, info: 0 };
+  const hiddenBySystem: Record<string, Summary> = {};
   const listed: ReportFinding[] = [];
   for (const f of report.findings) {
     if (severityRank(f.severity) >= bar) listed.push(f);
-    else if (!f.suppressed) hidden[f.severity]++;
+    else if (!f.suppressed) {
+      hidden[f.severity]++;
+      (hiddenBySystem[systemOf(f.event)] ??= { error: 0, warning: 0, info: 0 })[f.severity]++;
+    }
   }
-  return { ...report, findings: listed, scope: { ...report.scope!, hidden } };
+  return { ...report, findings: listed, scope: { ...report.scope!, hidden, hiddenBySystem } };
 }
 
 /** One line saying what the scope left out, for report headers; undefined when nothing was. */

@@ -2,7 +2,7 @@
  * The summary view: findings counted by system × severity (the systems with the most severe findings
  * first) and by rule, for a report's first screen; the full list follows it.
  */
-import type { Severity } from '../engine/finding.js';
+import type { Severity, Summary } from '../engine/finding.js';
 import type { ReportFinding } from './model.js';
 
 export interface SystemRow {
@@ -27,8 +27,12 @@ export function systemOf(event: string): string {
 }
 
 /** Counts of the unsuppressed findings; systems ordered by errors, then warnings, then info, then name. */
-export function summaryView(findings: readonly ReportFinding[]): SummaryView {
+export function summaryView(findings: readonly ReportFinding[], notListed: Readonly<Record<string, Summary>> = {}): SummaryView {
   const systems = new Map<string, SystemRow>();
+  // Findings --show did not list still count in their system's row.
+  for (const [name, s] of Object.entries(notListed)) {
+    systems.set(name, { system: name, error: s.error, warning: s.warning, info: s.info, total: s.error + s.warning + s.info });
+  }
   const rules = new Map<string, { rule: string; severity: Severity; count: number }>();
   for (const f of findings) {
     if (f.suppressed) continue;

@@ -50,13 +50,16 @@ export function renderText(report: ReportData, opts: RenderOptions): string {
 
   const shown = report.findings.filter((f) => !f.suppressed);
   if (opts.summaryOnly || shown.length >= TEXT_SUMMARY_FROM) {
-    const view = summaryView(shown);
+    const view = summaryView(shown, report.scope?.hiddenBySystem);
     lines.push(c.bold(`SUMMARY (${view.systems.length} system${view.systems.length === 1 ? '' : 's'}${view.systems.length > SUMMARY_TOP_SYSTEMS ? `, top ${SUMMARY_TOP_SYSTEMS}` : ''})`));
     lines.push(...summaryTextLines(view));
-    const rules = view.rules.map((r) => `${paint[r.severity](r.rule)} ${r.count}`);
-    if (rules.length > 0) lines.push(`  ${c.dim('rules:')} ${rules.join(', ')}`);
+    for (const sev of SEVERITIES) {
+      const rules = view.rules.filter((r) => r.severity === sev).map((r) => `${r.rule} ${r.count}`);
+      if (rules.length > 0) lines.push(`  ${paint[sev](`${sev}:`.padEnd(8))} ${rules.join(', ')}`);
+    }
     lines.push('');
   }
+  const summarized = opts.summaryOnly || shown.length >= TEXT_SUMMARY_FROM;
   for (const sev of opts.summaryOnly ? [] : SEVERITIES) {
     const group = shown.filter((f) => f.severity === sev);
     if (group.length === 0) continue;
@@ -87,7 +90,7 @@ export function renderText(report: ReportData, opts: RenderOptions): string {
   }
   const byRule = new Map<string, number>();
   for (const f of shown) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
-  if (byRule.size > 1) {
+  if (byRule.size > 1 && !summarized) {
     const rows = [...byRule.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     lines.push(c.dim(`by rule: ${rows.map(([r, n]) => `${r} ${n}`).join(', ')}`));
   }

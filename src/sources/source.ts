@@ -7,8 +7,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { OriginKind, Snapshot } from '../model/snapshot.js';
 
+/** A step of a long read, for progress on stderr (what it is doing, not only how far). */
+export type LoadPhase =
+  | { phase: 'listing' }
+  | { phase: 'reading'; files: number; cached: number }
+  | { phase: 'building'; units: number }
+  | { phase: 'done'; events: number };
+
 export interface LoadOptions {
   onProgress?: (done: number, total: number) => void;
+  onPhase?: (p: LoadPhase) => void;
 }
 
 /**

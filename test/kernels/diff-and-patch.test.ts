@@ -71,6 +71,20 @@ describe.sequential('diff 6.1 → 6.12, real changes with the right rules', () =
     expect(soc?.events).toEqual(['asoc:snd_soc_bias_level_done', 'asoc:snd_soc_bias_level_start']);
   });
 
+  it('syscall events: the real 6.1 → 6.12 changes (checked by hand in docs/tree-extraction.md), nothing else', () => {
+    const sys = findings.filter((f) => f.event.startsWith('syscalls:'));
+    expect(sys.filter((f) => f.rule !== 'event-added').map((f) => `${f.rule} ${f.event} ${f.field ?? ''}`).sort()).toEqual([
+      'condition-changed syscalls:sys_enter_clone3 ',
+      'condition-changed syscalls:sys_exit_clone3 ',
+      'field-type-changed syscalls:sys_enter_name_to_handle_at mnt_id',
+    ]);
+    const added = ['cachestat', 'fchmodat2', 'futex_requeue', 'futex_wait', 'futex_wake', 'listmount', 'lsm_get_self_attr', 'lsm_list_modules', 'lsm_set_self_attr', 'map_shadow_stack', 'mseal', 'statmount', 'uretprobe'];
+    expect(sys.filter((f) => f.rule === 'event-added').map((f) => f.event).sort()).toEqual(
+      added.flatMap((n) => [`syscalls:sys_enter_${n}`, `syscalls:sys_exit_${n}`]).sort(),
+    );
+    expect(find('field-type-changed', 'syscalls:sys_enter_name_to_handle_at', 'mnt_id')).toMatchObject({ location: { file: 'fs/fhandle.c', line: 106 } });
+  });
+
   it('works tree ↔ snapshot and tree ↔ tracefs from the real tree on disk', async () => {
     const treeVsSnap = await run(['diff', tree612, SNAP_612, '-f', 'json', '--fail-on', 'info']);
     expect(treeVsSnap.code).toBe(0); // the tree and its own committed snapshot: nothing
@@ -100,6 +114,25 @@ describe.sequential('check-patch on the whole Debian 6.1 tree', () => {
     expect(f.filter((x) => x.rule === 'unused-tracepoint').map((x) => x.event).sort()).toEqual(
       ['sched:pelt_hw_tp', 'sched:sched_compute_energy_tp', 'sched:sched_prepare_exec', 'sched:sched_skip_vma_numa'],
     );
+  });
+
+  it('the real 6.1 → 6.12 top-level Makefile (-funsigned-char) is blamed for what it changes, not for old flaws', async () => {
+    // It flips every char field's signedness, so every event is "changed" and audited: the audit findings the
+    // 6.1 tree already had (unused-tracepoint atomisp:camera_debug, unassigned-field in cdns3) are not the patch's.
+    const patch = path.join(tmp, 'makefile.patch');
+    fs.writeFileSync(patch, createTwoFilesPatch('a/Makefile', 'b/Makefile', fs.readFileSync(path.join(tree61, 'Makefile'), 'utf8'), fs.readFileSync(path.join(tree612, 'Makefile'), 'utf8')));
+    const r = await run(['check-patch', patch, '--tree', tree61, '-f', 'json', '--fail-on', 'none']);
+    const f = r.findings();
+    expect(f.map((x) => `${x.rule} ${x.severity}`)).toEqual(['field-signedness-changed warning']);
+    expect(f[0]!.events!.length).toBeGreaterThan(1500);
+    // The whole 6.1 tree is read: a CI log gets one line per step, then where the report went.
+    expect(r.stderr.split('\n').filter((l) => l.startsWith(`tpdrift: ${tree61}: `)).map((l) => l.slice(`tpdrift: ${tree61}: `.length).replace(/\d+/g, 'N'))).toEqual([
+      'listed N source files',
+      'reading files: N to read',
+      'building units: N files that define trace events',
+      'building units: N files that define trace events',
+    ].map((l, i) => (i === 1 ? expect.stringMatching(/^reading files: N to read(, N unchanged since the last run)?$/) : l)));
+    expect(r.stderr).toContain('tpdrift: writing the json report to stdout\n');
   });
 
   it('a constant in a header trace headers include (TASK_COMM_LEN 16 → 24) is seen', async () => {

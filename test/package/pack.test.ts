@@ -2,10 +2,11 @@
  * The package as a user gets it: `npm pack`, installed into an empty folder, imported as a library and run as
  * a command. Needs the npm registry (or npm's cache) for the dependencies, as any install does.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
@@ -73,5 +74,48 @@ describe('the packed package, installed into an empty folder', () => {
     expect(rules.stdout).toContain('event-removed');
     const page = outcome('npx', ['--no-install', 'tpdrift', 'rules', 'field-removed'], app);
     expect(page.stdout).toMatch(/^# field-removed/m);
+  });
+
+  it('runs every command from the installed folder, on real data', () => {
+    const bin = path.join(app, 'node_modules', '.bin', 'tpdrift');
+    const cli = (args: string[], input?: string) => {
+      const r = spawnSync(bin, args, { cwd: app, encoding: 'utf8', maxBuffer: 256 << 20, ...(input !== undefined ? { input } : {}) });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const capture = path.join(repo, 'test', 'fixtures', 'tracefs-linux-6.18.44-x86_64.tar.gz');
+    const tree = path.join(repo, 'test', 'fixtures', 'tree-real', 'linux-6.1');
+
+    const extract = cli(['extract', capture, '-o', 'capture.json.gz']);
+    expect([extract.code, extract.stderr]).toEqual([0, '']);
+    const lint = cli(['lint', tree, '--format', 'json', '--fail-on', 'none']);
+    expect(lint.code).toBe(0);
+    expect(JSON.parse(lint.stdout).findings.length).toBeGreaterThan(0);
+
+    const scoped = cli(['diff', OLD, NEW, '--events', 'sched:*', '--summary']);
+    expect(scoped.code).toBe(1);
+    expect(scoped.stdout).toContain('SUMMARY (');
+    expect(scoped.stdout).toMatch(/^1 error, \d+ warnings, \d+ info$/m);
+    const cross = cli(['diff', 'capture.json.gz', capture, '--format', 'sarif']);
+    expect(cross.code).toBe(0);
+    expect(JSON.parse(cross.stdout).runs[0].results).toEqual([]);
+
+    const sched = 'include/trace/events/sched.h';
+    const before = fs.readFileSync(path.join(tree, sched), 'utf8');
+    const after = fs.readFileSync(path.join(repo, 'test', 'fixtures', 'tree-real', 'linux-6.12', sched), 'utf8');
+    const patch = createTwoFilesPatch(`a/${sched}`, `b/${sched}`, before, after);
+    const checked = cli(['check-patch', '-', '--tree', tree, '--format', 'json', '--fail-on', 'none'], patch);
+    expect(checked.code).toBe(0);
+    expect(JSON.parse(checked.stdout).findings.map((f: { rule: string; event: string }) => `${f.rule} ${f.event}`)).toContain('field-removed sched:sched_stat_runtime');
+
+    const dir = path.join(tmp, 'capture');
+    fs.mkdirSync(dir);
+    execFileSync('tar', ['-xzf', capture, '-C', dir]);
+    const snap = cli(['snapshot', '--tracefs', dir]);
+    expect(snap.code).toBe(0);
+    expect(JSON.parse(snap.stdout).events).toHaveLength(2323);
+
+    const hist = cli(['history', OLD, NEW, '--events', 'sched:*']);
+    expect(hist.code).toBe(0);
+    expect(hist.stdout).toMatch(/^sched:sched_stat_runtime +● +~ /m);
   });
 });

@@ -161,7 +161,7 @@ describe('check-patch', () => {
     const r = await run(['check-patch', file('bad.patch', bad), '--tree', TREE]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(new RegExp(`^tpdrift: ${dir}/bad.patch: does not apply to include/trace/events/sched.h: hunk 1 \\(@@ -\\d+,\\d+ \\+\\d+,\\d+ @@\\) does not match\\n$`));
+    expect(r.stderr).toMatch(new RegExp(`^tpdrift: ${dir}/bad.patch: does not apply to include/trace/events/sched.h: hunk 1 \\(@@ -\\d+,\\d+ \\+\\d+,\\d+ @@\\) does not match at line \\d+ \\(the file has 741 lines\\)\\n$`));
   });
 
   it('a patch that touches no definition: exit 0 and says so', async () => {

@@ -82,7 +82,8 @@ describe('config file', () => {
     process.chdir(dir);
     try {
       const r = await cli(['diff', orig, edited, '--format', 'json'], { cwd: dir });
-      expect(json(r.stdout).summary).toEqual({ error: 0, warning: 2, info: 1 });
+      // kmalloc's raw-pointer field (info) was there before the edit: not the change's finding.
+      expect(json(r.stdout).summary).toEqual({ error: 0, warning: 2, info: 0 });
       expect(r.code).toBe(0);
     } finally {
       process.chdir(before);
@@ -113,10 +114,11 @@ describe('baseline and suppressions', () => {
   it('round-trips: --write-baseline, then --baseline hides every known finding (text) and marks it (json, sarif)', async () => {
     const bl = path.join(tmp, 'baseline.json');
     const first = await cli(['diff', orig, edited, '--write-baseline', bl]);
-    expect(first.code).toBe(1);
+    // Writing a baseline accepts today's findings: the CI step that records them succeeds.
+    expect(first.code).toBe(0);
     const written = JSON.parse(fs.readFileSync(bl, 'utf8'));
     expect(written.schema).toBe('tpdrift/baseline@1');
-    expect(written.entries).toHaveLength(6);
+    expect(written.entries).toHaveLength(5);
     // Deterministic: the same run writes the same bytes.
     const bl2 = path.join(tmp, 'baseline2.json');
     await cli(['diff', orig, edited, '--write-baseline', bl2, '--format', 'json']);
@@ -124,7 +126,7 @@ describe('baseline and suppressions', () => {
 
     const text = await cli(['diff', orig, edited, '--baseline', bl]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('no findings (6 suppressed)');
+    expect(text.stdout).toContain('no findings (5 suppressed)');
     expect(text.stdout).not.toContain('field-removed');
     expect(text.stderr).toBe('');
 
@@ -132,13 +134,14 @@ describe('baseline and suppressions', () => {
     const out = json(j.stdout);
     expect(out.findings.every((f) => f.suppressed === true && f.suppression?.kind === 'baseline')).toBe(true);
     expect(out.summary).toEqual({ error: 0, warning: 0, info: 0 });
-    expect(out.baseline).toEqual({ file: bl, entries: 6, matched: 6, stale: 0 });
+    expect(out.baseline).toEqual({ file: bl, entries: 5, matched: 5, stale: 0 });
 
     const s = await cli(['diff', orig, edited, '--baseline', bl, '--format', 'sarif', '-o', path.join(tmp, 'bl.sarif')]);
     expect(s.code).toBe(0);
     const log = JSON.parse(fs.readFileSync(path.join(tmp, 'bl.sarif'), 'utf8')) as Sarif.Log;
     const results = log.runs[0]!.results!;
-    expect(results).toHaveLength(6);
+    // SARIF lists warnings and up unless --show info: the baseline's suppressed errors and warnings.
+    expect(results).toHaveLength(5);
     expect(results.every((r) => r.suppressions?.[0]?.kind === 'external' && r.baselineState === 'unchanged')).toBe(true);
     expect(sarifSchemaErrors(log)).toEqual([]);
     const v = multitoolValidate(path.join(tmp, 'bl.sarif'));
@@ -164,7 +167,7 @@ describe('baseline and suppressions', () => {
       expect(r.stdout).toContain('1 stale (no longer found)');
       const j = json((await cli(['diff', orig, edited, '--baseline', bl, '--format', 'json'])).stdout);
       expect(j.baseline).toMatchObject({ entries: 4, matched: 3, stale: 1 });
-      expect(j.findings.filter((f) => !f.suppressed).map((f) => f.rule).sort()).toEqual(['pointer-field', 'field-size-changed', 'print-format-changed'].sort());
+      expect(j.findings.filter((f) => !f.suppressed).map((f) => f.rule).sort()).toEqual(['field-size-changed', 'print-format-changed']);
     } finally {
       fs.rmSync(partial.orig, { recursive: true, force: true });
       fs.rmSync(partial.edited, { recursive: true, force: true });
@@ -184,7 +187,7 @@ describe('baseline and suppressions', () => {
     const removed = out.findings.find((f) => f.rule === 'field-removed')!;
     expect(removed.suppressed).toBe(true);
     expect(removed.suppression).toEqual({ kind: 'suppression', reason: 'prio moved to sched_waking in our tools (review #42)' });
-    expect(out.summary).toEqual({ error: 1, warning: 2, info: 1 });
+    expect(out.summary).toEqual({ error: 1, warning: 2, info: 0 });
     expect(out.suppressionsFile).toMatchObject({ entries: 3, matched: 2, unused: 1 });
     expect(r.stderr).toMatch(/1 entry matches no finding: field-removed irq:\*/);
 

@@ -8,10 +8,10 @@ export function snapshotCommand(io: Io, result: CommandResult): CommandModule {
     builder: (y) =>
       y
         .option('tracefs', { type: 'string', default: '/sys/kernel/tracing', describe: 'tracefs mount point' })
-        .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'snapshot file (.json or .json.gz)' }),
+        .option('output', { alias: 'o', type: 'string', describe: 'snapshot file (.json or .json.gz); stdout when absent, as extract does' }),
     handler: async (argv) => {
       const { run } = await import('../run/snapshot.js');
-      result.code = await run(argv as unknown as { tracefs: string; output: string }, io);
+      result.code = await run(argv as unknown as { tracefs: string; output?: string }, io);
     },
   };
 }

@@ -5,9 +5,9 @@ import { checkPatch } from '../../api/run.js';
 import { detectKind } from '../../sources/registry.js';
 import type { Io } from '../context.js';
 import type { ReportArgs } from '../options.js';
-import { emitReport, progress } from '../output.js';
-import { reportConfig } from '../report-config.js';
+import { emitReport, phaseReporter, progress } from '../output.js';
 import { STDIN_ARG } from '../stdin-arg.js';
+import { reportConfig } from '../report-config.js';
 
 const isStdin = (arg: string): boolean => arg === '-' || arg === STDIN_ARG;
 
@@ -27,9 +27,9 @@ export async function run(a: ReportArgs & { patch: string[]; tree: string }, io:
   if (a.patch.length === 0) throw new UsageError('check-patch: name at least one patch file (or - for stdin)');
   const patches = a.patch.map((p) => ({ text: readPatchArg(p), label: isStdin(p) ? '(stdin)' : p }));
   const onProgress = progress(io, a.tree);
-  const check = await checkPatch(a.tree, patches, { config, ...(onProgress ? { onProgress } : {}) });
+  const check = await checkPatch(a.tree, patches, { config, ...(onProgress ? { onProgress } : {}), onPhase: phaseReporter(io, a.tree) });
   if (check.touchesNoDefinition) {
     io.stderr(`tpdrift: the patch touches no trace event definition (${check.touched.length} file(s) changed)\n`);
   }
-  return emitReport(check.report, a, io);
+  return emitReport(check, a, io);
 }

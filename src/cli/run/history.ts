@@ -5,11 +5,14 @@ import { renderHistoryHtml, renderHistoryJson, renderHistoryText } from '../../r
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { Io } from '../context.js';
 import { loadingOptions } from '../load-args.js';
+import { releaseOrderWarning } from '../../history/order.js';
 
 export type HistoryFormat = 'text' | 'json' | 'html';
 
 export async function run(a: { sources: string[]; format: HistoryFormat; output?: string; events?: string[]; kind?: SourceKind }, io: Io): Promise<number> {
   const h = await history(a.sources, { ...loadingOptions(a.kind, io), ...(a.events ? { events: a.events } : {}) });
+  const order = releaseOrderWarning(h.kernels);
+  if (order) io.stderr(`tpdrift: warning: ${order}\n`);
   const text = a.format === 'json' ? renderHistoryJson(h) : a.format === 'html' ? renderHistoryHtml(h) : renderHistoryText(h);
   if (a.output !== undefined && a.output !== '-') writeFileAtomic(a.output, text);
   else io.stdout(text);

@@ -5,7 +5,7 @@ import { loadTracefs } from '../../sources/tracefs/reader.js';
 import type { Io } from '../context.js';
 import { writeSnapshot } from '../snapshot-output.js';
 
-export async function run(a: { tracefs: string; output: string }, io: Io): Promise<number> {
+export async function run(a: { tracefs: string; output?: string }, io: Io): Promise<number> {
   let snap;
   try {
     snap = await loadTracefs(a.tracefs);
@@ -19,5 +19,9 @@ export async function run(a: { tracefs: string; output: string }, io: Io): Promi
   snap.kernel.release ??= os.release();
   snap.kernel.arch ??= os.arch() === 'x64' ? 'x86_64' : os.arch();
   writeSnapshot(snap, a.output, io);
+  if (a.output !== undefined && a.output !== '-') {
+    const systems = new Set(snap.events.map((e) => e.system)).size;
+    io.stderr(`tpdrift: wrote ${a.output}: ${snap.events.length} events in ${systems} systems (${snap.kernel.release} ${snap.kernel.arch})\n`);
+  }
   return 0;
 }

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { Snapshot } from '../../model/snapshot.js';
 import { InputError } from '../../errors.js';
 import type { LoadTreeOptions } from './options.js';
+import type { LoadPhase } from '../source.js';
 
 export interface IsolatedRequest {
   root: string;
@@ -18,6 +19,7 @@ export interface IsolatedRequest {
 
 export type IsolatedMessage =
   | { kind: 'progress'; done: number; total: number }
+  | { kind: 'phase'; phase: LoadPhase }
   | { kind: 'done'; snapshot: Snapshot }
   | { kind: 'input-error'; file: string; message: string; line?: number }
   | { kind: 'error'; message: string; stack: string };
@@ -52,6 +54,7 @@ export async function loadTreeIsolated(root: string, opts: LoadTreeOptions): Pro
     };
     worker.on('message', (m: IsolatedMessage) => {
       if (m.kind === 'progress') opts.onProgress?.(m.done, m.total);
+      else if (m.kind === 'phase') opts.onPhase?.(m.phase);
       else if (m.kind === 'done') settle(() => resolve(m.snapshot));
       else if (m.kind === 'input-error') settle(() => reject(new InputError(m.file, m.message, m.line)));
       else {

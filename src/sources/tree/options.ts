@@ -1,8 +1,11 @@
 /** What a tree read can be asked to do: shared by the reader and the thread that runs it in isolation. */
+import type { LoadPhase } from '../source.js';
 
 export interface LoadTreeOptions {
   /** Called as files are read: (done, total). */
   onProgress?: (done: number, total: number) => void;
+  /** Called as the read moves from one step to the next (listing, reading files, building units, done). */
+  onPhase?: (p: LoadPhase) => void;
   /**
    * Threads for the file pass: the calling thread and `workers - 1` worker threads (default: 2 when the
    * compiled module can start workers); 0 reads every file in the calling thread alone.

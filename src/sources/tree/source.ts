@@ -8,6 +8,6 @@ export const treeSource: SourceReader = {
   async load(arg, opts) {
     // Loaded on demand: tree-sitter is the heaviest module and most runs compare snapshots.
     const { loadTree } = await import('./tree.js');
-    return loadTree(arg, opts.onProgress ? { onProgress: opts.onProgress } : {});
+    return loadTree(arg, { ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.onPhase ? { onPhase: opts.onPhase } : {}) });
   },
 };

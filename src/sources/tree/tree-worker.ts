@@ -13,6 +13,7 @@ try {
   const snapshot = await loadTreeInProcess(req.root, {
     ...req.options,
     onProgress: (done, total) => post({ kind: 'progress', done, total }),
+    onPhase: (phase) => post({ kind: 'phase', phase }),
   });
   post({ kind: 'done', snapshot });
 } catch (e) {
