@@ -256,6 +256,12 @@ describe('whole-tree runs skip what they cannot read and carry on', () => {
       fs.writeFileSync(path.join(tree, rel), text);
     };
     write('include/linux/trace_events.h', fs.readFileSync(path.join(import.meta.dirname, '../fixtures/tree/basic/include/linux/trace_events.h'), 'utf8'));
+    // One ordinary trace header: a tree with no definitions at all is refused before its syscalls are looked at.
+    write(
+      'include/trace/events/one.h',
+      '#undef TRACE_SYSTEM\n#define TRACE_SYSTEM one\n#include <linux/tracepoint.h>\nTRACE_EVENT(one_event,\n\tTP_PROTO(int x),\n\tTP_ARGS(x),\n' +
+        '\tTP_STRUCT__entry(__field(int, x)),\n\tTP_fast_assign(__entry->x = x;),\n\tTP_printk("x=%d", __entry->x)\n);\n#include <trace/define_trace.h>\n',
+    );
     write('arch/x86/entry/syscalls/syscall_64.tbl', '0\tcommon\tread\t\t\tsys_read\n1\tcommon\twrite\t\t\tsys_write\n');
     write('fs/read_write.c', 'SYSCALL_DEFINE3(read, unsigned int, fd, char __user *, buf)\n{\n}\nSYSCALL_DEFINE3(write, unsigned int, fd, const char __user *, buf, size_t, count)\n{\n}\n');
     write('kernel/trace/trace_syscalls.c', 'SYSCALL_FIELD(int, __syscall_nr),\n/* never closed\n');
