@@ -60,7 +60,6 @@ export function canTellEvent(use: Use, s: Snapshot): boolean {
   if (system === 'syscalls' && !f.syscalls) return false;
   // A raw tracepoint may be a bare DECLARE_TRACE, which a capture does not show.
   if (use.attach !== 'tracefs' && !f.tracepoints) return false;
-  if (use.attach !== 'tracefs' && use.event.startsWith(':') && !f.systems) return true;
   return true;
 }
 

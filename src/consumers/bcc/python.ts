@@ -55,15 +55,14 @@ export function scanPython(src: string): PyLines {
     if (c === '"' || c === "'") {
       let p = i;
       while (p > 0 && /[rRbBuUfF]/.test(src[p - 1]!)) p--;
-      const raw = /[rR]/.test(src.slice(p, i));
       const triple = src.startsWith(c.repeat(3), i);
       const q = triple ? c.repeat(3) : c;
       const start = i + q.length;
       let j = start;
       while (j < n && !src.startsWith(q, j)) {
         if (!triple && src[j] === '\n') break;
-        if (src[j] === '\\' && !raw) j++;
-        else if (src[j] === '\\' && raw) j++;
+        // A backslash escapes the next character, in raw strings too (r"\"" does not end at the second quote).
+        if (src[j] === '\\') j++;
         j++;
       }
       if (j >= n && triple) throw new UnterminatedString(line);
