@@ -412,6 +412,8 @@ export class Btf {
     if (s !== undefined) return s;
     const rel = offset - this.strStart;
     const b = this.strBytes;
+    // Past the section, as in the ASCII path: '' (offsets the parser read were checked; callers' are not).
+    if (rel >= b.length) return '';
     let end = rel;
     while (end < b.length && b[end] !== 0) end++;
     s = Buffer.from(b.buffer, b.byteOffset + rel, end - rel).toString('utf8');
