@@ -19,20 +19,30 @@ const SCALAR_SIZES: Record<string, number> = {
 };
 
 /**
- * A field's alignment as far as its layout shows it: a `__data_loc` word is 4-aligned, a scalar or array element
- * is aligned to its own size (x86_64: at most 8), never more than its offset allows. Undefined when the size is
- * unknown or says nothing (a zero-sized field).
+ * The alignments a field may have, as far as its layout shows them, largest first: a `__data_loc` word is
+ * 4-aligned, a pointer 8, a basic scalar or array element its own size. A field of another type (a struct, a
+ * typedef) of 2, 4, 8 or more bytes is aligned to its largest member, which the layout does not show: any power
+ * of two up to 8 that divides its element size and its old offset. Undefined when nothing is known (no size).
  */
-export function naturalAlign(f: Field): number | undefined {
-  if (f.dynamic) return 4;
+export function alignments(f: Field): number[] | undefined {
+  if (f.dynamic) return [4];
   if (f.size === undefined) return undefined;
+  if (f.type.endsWith('*')) return [8];
   // A flexible array (`u32 data[]`, size 0) shows no element size: the basic types' own sizes say it.
   const elem = f.size === 0 ? SCALAR_SIZES[f.type] : typeof f.array === 'number' && f.array > 0 ? f.size / f.array : f.size;
-  if (elem === undefined) return undefined;
-  if (!Number.isInteger(elem) || elem <= 0) return undefined;
-  let align = Math.min(8, lowBit(elem));
-  if (f.offset !== undefined && f.offset > 0) align = Math.min(align, lowBit(f.offset));
-  return align;
+  if (elem === undefined || !Number.isInteger(elem) || elem <= 0) return undefined;
+  let max = Math.min(8, lowBit(elem));
+  if (f.offset !== undefined && f.offset > 0) max = Math.min(max, lowBit(f.offset));
+  const basic = SCALAR_SIZES[f.type] !== undefined || /^enum\b/.test(f.type) || elem === 1;
+  if (basic) return [max];
+  const out: number[] = [];
+  for (let a = max; a >= 1; a /= 2) out.push(a);
+  return out;
+}
+
+/** The largest alignment a field may have (see alignments). */
+export function naturalAlign(f: Field): number | undefined {
+  return alignments(f)?.[0];
 }
 
 const roundUp = (n: number, a: number): number => Math.ceil(n / a) * a;
@@ -66,15 +76,19 @@ export function headerChange(cmp: Comparison): HeaderChange | undefined {
 
 /**
  * Where each field of `ev` would sit laid out from `start` (the new header's end) in its own order, by natural
- * alignment. Undefined when a field's size or alignment is unknown (a prediction with holes cannot be relaid).
+ * alignment. A field whose alignment the layout does not pin down (a struct: see alignments) takes the position
+ * `seen` reports for it when one of its possible alignments gives that position, else the largest alignment's.
+ * Undefined when a field's size or alignment is unknown (a prediction with holes cannot be relaid).
  */
-export function relaidOffsets(ev: EventDef, start: number): Map<Field, number> | undefined {
+export function relaidOffsets(ev: EventDef, start: number, seen?: (f: Field) => number | undefined): Map<Field, number> | undefined {
   const out = new Map<Field, number>();
   let offset = start;
   for (const f of ev.fields) {
-    const a = naturalAlign(f);
-    if (a === undefined || f.size === undefined) return undefined;
-    offset = roundUp(offset, a);
+    const as = alignments(f);
+    if (as === undefined || f.size === undefined) return undefined;
+    const candidates = as.map((a) => roundUp(offset, a));
+    const actual = seen?.(f);
+    offset = actual !== undefined && candidates.includes(actual) ? actual : candidates[0]!;
     out.set(f, offset);
     offset += f.size;
   }
@@ -94,7 +108,9 @@ export interface HeaderMove {
 
 /** How an event pair's fields moved, judged against the old fields relaid after the new header. */
 export function headerMove(p: EventPair, change: HeaderChange): HeaderMove | undefined {
-  const expected = relaidOffsets(p.old, change.newSize);
+  const newOffset = new Map<Field, number | undefined>();
+  for (const fp of [...p.fields.matched, ...p.fields.renamed]) newOffset.set(fp.old, fp.new.offset);
+  const expected = relaidOffsets(p.old, change.newSize, (f) => newOffset.get(f));
   if (!expected) return undefined;
   let withHeader = true;
   let moved = false;

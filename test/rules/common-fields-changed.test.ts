@@ -11,6 +11,11 @@ const common = [
   { name: 'common_pid', type: 'int', size: 4, offset: 4, signed: true },
 ];
 
+// sched_wakeup with its last field a 16-byte struct of 4-byte members, before and after a 12-byte RT header.
+const withStruct = edit(wakeup, (e) => Object.assign(e.fields[3]!, { name: 'sum', type: 'struct rxrpc_ack_summary', size: 16, offset: 32 }));
+const withStructAfter12 = edit(withStruct, (e) => e.fields.forEach((f) => (f.offset! += 4)));
+const rtCommon = [...common, { name: 'common_preempt_lazy_count', type: 'unsigned char', size: 1, offset: 8, signed: false }];
+
 const commonLines = ['unsigned short common_type @0 (2)', 'unsigned char common_flags @2 (1)', 'unsigned char common_preempt_count @3 (1)', 'int common_pid @4 (4)'];
 
 ruleTester(rule, {
@@ -27,6 +32,18 @@ ruleTester(rule, {
             'common header changed for every event: removed int common_padding @8 (4) (header 12 → 8 bytes); the fields of 1 event moved with it (payload -4: 1 event)',
           old: { header: [...commonLines, 'int common_padding @8 (4)'], bytes: 12 },
           new: { header: commonLines, bytes: 8, eventsMovedBy: { '-4': 1 } },
+        },
+      ],
+    },
+    {
+      name: 'a struct field moves by what its own alignment makes of it, which the layout does not show (real 6.1 RT build: rxrpc_congest.sum, 16 bytes, 4-aligned, 32 → 36)',
+      old: { events: [withStruct], common },
+      new: { events: [withStructAfter12], common: rtCommon },
+      findings: [
+        {
+          event: '*',
+          message:
+            'common header changed for every event: added unsigned char common_preempt_lazy_count @8 (1) (header 8 → 12 bytes); the fields of 1 event moved with it (payload +4: 1 event)',
         },
       ],
     },

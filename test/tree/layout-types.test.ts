@@ -7,7 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import { extractDecls, extractTypedefs, extractTypeMacros, implicitEnumerators } from '../../src/sources/tree/scan.js';
 import { configDecider, layoutAggregate, readDefconfig, selectBranches, type AggregateTypes } from '../../src/sources/tree/aggregate.js';
-import { TypeResolver, type Decl, type TypeEnv } from '../../src/sources/tree/layout.js';
+import { TypeResolver, enumScalar, type Decl, type TypeEnv } from '../../src/sources/tree/layout.js';
+import { loadTree } from '../../src/sources/tree/tree.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const decls = (pairs: [string, string][], file: string): Map<string, Decl[]> => {
   const m = new Map<string, Decl[]>();
@@ -132,5 +136,34 @@ describe('the core type headers read under the configuration (include/linux/type
 
   it('without keepUndecided an undecidable condition makes the text unknown', () => {
     expect(selectBranches(types, configDecider(new Set(), () => undefined))).toBeUndefined();
+  });
+});
+
+describe('enums from their definitions', () => {
+  it('__mode(byte) makes one byte (afs, netfs), a negative enumerator makes it signed (i915 INVALID_PIPE = -1)', () => {
+    expect(enumScalar('enum afs_call_trace { afs_call_traces } __mode(byte)')).toEqual({ size: 1, align: 1, signed: false });
+    expect(enumScalar('enum pipe { INVALID_PIPE = -1, PIPE_A = 0, PIPE_B }')).toEqual({ size: 4, align: 4, signed: true });
+    expect(enumScalar('enum x { A, B }')).toEqual({ size: 4, align: 4, signed: false });
+    expect(enumScalar('enum x { A, B } __packed')).toBeUndefined();
+  });
+});
+
+describe('a whole (small) tree: struct, enum and #pragma pack definitions found in include/', () => {
+  it('lays out a struct under #pragma pack(1), a __mode(byte) enum and a sizeof(struct) length', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tpdrift-types-'));
+    const w = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), text);
+    };
+    w('include/linux/trace_events.h', 'struct trace_entry {\n\tunsigned short type;\n\tunsigned char flags;\n\tunsigned char preempt_count;\n\tint pid;\n};\n');
+    // As include/linux/cper.h packs its records; as include/linux/netfs.h sizes its trace enums.
+    w('include/linux/rec.h', '#pragma pack(1)\nstruct rec_compact {\n\tu64 bits;\n\tu8 rank;\n\tu16 node;\n};\n#pragma pack()\nstruct rec_padded {\n\tu64 bits;\n\tu8 rank;\n};\nenum rec_why { REC_A, REC_B } __mode(byte);\n');
+    w('include/uapi/asm-generic/int-ll64.h', 'typedef unsigned char __u8;\ntypedef unsigned short __u16;\ntypedef unsigned long long __u64;\n');
+    w('include/asm-generic/int-ll64.h', 'typedef __u8 u8;\ntypedef __u16 u16;\ntypedef __u64 u64;\n');
+    w('include/trace/events/rec.h', '#define TRACE_SYSTEM rec\nTRACE_EVENT(rec_ev, TP_PROTO(int a), TP_ARGS(a), TP_STRUCT__entry(__field(enum rec_why, why) __field_struct(struct rec_compact, data) __array(u8, raw, sizeof(struct rec_padded)) __field(int, after)), TP_fast_assign(__entry->after = a;), TP_printk("%d", __entry->after));\n');
+    const s = await loadTree(root, { workers: 0, parseCache: false });
+    fs.rmSync(root, { recursive: true, force: true });
+    const ev = s.events.find((e) => e.name === 'rec_ev')!;
+    expect(ev.fields.map((f) => `${f.name}@${f.offset}+${f.size}`)).toEqual(['why@8+1', 'data@9+11', 'raw@20+16', 'after@36+4']);
   });
 });

@@ -105,10 +105,12 @@ export function collectConstants(env: TypeEnv, { scans, visited, raw, classes: a
   }
 }
 
-const AGGREGATE_USE = /\b(struct|union)\s+(\w+)\b(?!\s*\*)/g;
+const AGGREGATE_USE = /\b(struct|union|enum)\s+(\w+)\b(?!\s*\*)/g;
+/** `#pragma pack(…)` lines: a struct defined after `pack(1)` is packed (include/linux/cper.h). */
+const PRAGMA_PACK = /^[ \t]*#[ \t]*pragma[ \t]+pack[ \t]*\(([^)\n]*)\)/gm;
 
 /**
- * The definitions of the structs and unions the events' fields take whole or take the size of, and of the
+ * The definitions of the structs, unions and enums the events' fields take whole or take the size of, and of the
  * ones those contain, from the kernel's headers (the scan listed which header defines which): their text, for
  * the resolver to lay out. `want` is told every name they use, for the constants pass.
  */
@@ -133,7 +135,7 @@ function collectAggregates(
       }
     }
     // A typedef of a struct (`typedef struct in6_addr foo_t;`) used by name.
-    for (const m of text.matchAll(/\b[A-Za-z_]\w*_t\b/g)) for (const d of env.typedefs.get(m[0]) ?? []) if (/^(struct|union) /.test(d.value)) wantIn(d.value);
+    for (const m of text.matchAll(/\b[A-Za-z_]\w*_t\b/g)) for (const d of env.typedefs.get(m[0]) ?? []) if (/^(struct|union|enum) /.test(d.value)) wantIn(d.value);
   };
   for (const b of bodies) for (const f of b.fields) for (const a of f.args) wantIn(a);
   const stripped = new Map<string, string>();
@@ -147,7 +149,13 @@ function collectAggregates(
         text = stripComments(read(file) ?? '');
         stripped.set(file, text);
       }
+      const packs = text.includes('pragma') ? [...text.matchAll(PRAGMA_PACK)] : [];
       for (const m of text.matchAll(head)) {
+        // The `#pragma pack` in force where the definition starts: pack(1) packs it, another alignment is not
+        // modelled (the definition is left out: unknown, not wrong).
+        const pack = packs.filter((p) => p.index < m.index).pop()?.[1]!.replace(/\s+/g, '');
+        if (pack !== undefined && pack !== '' && pack !== 'pop' && pack !== '1' && pack !== 'push,1') continue;
+        const packed = pack === '1' || pack === 'push,1';
         const open = m.index + m[0].length - 1;
         let close: number;
         try {
@@ -157,7 +165,7 @@ function collectAggregates(
           throw e;
         }
         const semi = text.indexOf(';', close);
-        const def = text.slice(m.index, semi < 0 ? close + 1 : semi);
+        const def = text.slice(m.index, semi < 0 ? close + 1 : semi) + (packed ? ' __packed' : '');
         addTo(env.aggregates, name, { value: def, file });
         wantIn(def);
         want(def);

@@ -105,6 +105,25 @@ export function pickDecl<T>(decls: Decl[] | undefined, scope: string, value: (d:
   return undefined;
 }
 
+const MODE_SIZES: Record<string, number> = { byte: 1, __byte__: 1, QI: 1, HI: 2, SI: 4, DI: 8 };
+
+/** An enum's size and signedness from its definition (`enum x { … } __mode(byte)`). */
+export function enumScalar(definition: string): Scalar | undefined {
+  const close = definition.lastIndexOf('}');
+  const body = definition.slice(definition.indexOf('{') + 1, close < 0 ? undefined : close);
+  const tail = close < 0 ? '' : definition.slice(close + 1);
+  const head = definition.slice(0, definition.indexOf('{'));
+  const attrs = head + tail;
+  const signed = /=\s*-\s*\w/.test(body);
+  const mode = /\b__mode\s*\(\s*(\w+)\s*\)|\bmode\s*\(\s*(\w+)\s*\)/.exec(attrs);
+  if (mode) {
+    const size = MODE_SIZES[(mode[1] ?? mode[2])!];
+    return size === undefined ? undefined : { size, align: size, signed };
+  }
+  if (/\b(__packed|packed|__packed__)\b/.test(attrs)) return undefined;
+  return { size: 4, align: 4, signed };
+}
+
 export class TypeResolver {
   private cache = new Map<string, Scalar | null>();
   private constCache = new Map<string, bigint | null>();
@@ -130,7 +149,13 @@ export class TypeResolver {
     if (t === 'char') return { size: 1, align: 1, signed: !this.env.unsignedChar };
     const b = BUILTIN[t];
     if (b) return { size: b[0], align: b[0] > 8 ? 16 : b[0], signed: b[1] };
-    // An enum whose values are all non-negative: unsigned int in GCC (`enum` alone: a typedef'd anonymous one).
+    // An enum: unsigned int in GCC when no enumerator is negative, int when one is; `__mode(byte)` and friends
+    // (afs, netfs) make it 1, 2 or 4 bytes; a packed one is as small as its values, which is not modelled (unknown).
+    // Without its definition (or `enum` alone: a typedef'd anonymous one), the unsigned int.
+    if (/^enum \w+$/.test(t)) {
+      const defs = this.env.aggregates?.get(t);
+      if (defs && defs.length > 0) return pickDecl(defs, this.scope, (d) => enumScalar(d.value), (a, b) => a.size === b.size && a.signed === b.signed);
+    }
     if (/^enum( \w+)?$/.test(t)) return { size: 4, align: 4, signed: false };
     if (/^(struct|union) \w+$/.test(t)) {
       const a = this.aggregate(t, depth);

@@ -52,8 +52,8 @@ const ENUM_TYPEDEF = /\btypedef\s+enum\s*(\w*)\s*\{[^{}]*\}\s*([^;{}]*?)\s*\b(\w
 const ENUM_BODY = /\benum\s*\w*\s*\{([^{}]*)\}/g;
 /** `#define pgoff_t unsigned long`: an object-like macro whose body is a type. */
 const TYPE_MACRO = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+((?:(?:unsigned|signed|long|int|short|char|_Bool|bool)[ \t]*)+|(?:__)?[us](?:8|16|32|64))[ \t]*$/gm;
-/** `struct tag {` / `union tag {`: where a struct a trace header takes the size of is defined. */
-const AGGREGATE_DEF = /\b(struct|union)[ \t]+(\w+)\s*(?:__\w+(?:\s*\([^()]*\))?\s*)*\{/g;
+/** `struct tag {` / `union tag {` / `enum tag {`: where a type a trace header stores or takes the size of is defined. */
+const AGGREGATE_DEF = /\b(struct|union|enum)[ \t]+(\w+)\s*(?:__\w+(?:\s*\([^()]*\))?\s*)*\{/g;
 
 export interface FileScan {
   file: string;
@@ -69,7 +69,7 @@ export interface FileScan {
   typedefs?: [string, string][];
   /** Object-like macros whose body is a type (`#define pgoff_t unsigned long`), of a type header. */
   typeMacros?: [string, string][];
-  /** `struct x` / `union x` a type header defines (a body in braces). */
+  /** `struct x` / `union x` / `enum x` a type header defines (a body in braces). */
   aggregates?: string[];
   /**
    * A header's defined names (`#define NAME `, `NAME =` in a file with `enum`), as sorted 53-bit hashes: the
@@ -255,7 +255,7 @@ export function extractTypeMacros(text: string): [string, string][] {
   return out.filter(([name]) => !undone.has(name));
 }
 
-/** The `struct x` / `union x` a header defines with a body, sorted. */
+/** The `struct x` / `union x` / `enum x` a header defines with a body, sorted. */
 export function extractAggregateNames(text: string): string[] {
   const names = new Set<string>();
   if (text.includes('{')) for (const m of text.matchAll(AGGREGATE_DEF)) names.add(`${m[1]} ${m[2]}`);
