@@ -21,6 +21,7 @@ export * from './model/snapshot.js';
 export { type Facets, FACETS, facetsOf, sharedFacets, sideFacets } from './model/facets.js';
 export { type SideInfo, describeSource } from './model/side.js';
 export { makeSnapshot, serializeSnapshot } from './model/canonical.js';
+export { architectureWarning, wordSize } from './model/arch.js';
 
 // Comparison, rules, engine
 export { type Comparison, type EventPair, type FieldMatching, type FieldPair, compareSnapshots as compare, compareSnapshots } from './diff/compare.js';
