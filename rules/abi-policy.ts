@@ -8,6 +8,13 @@ const rule: AuditRule = {
     category: 'audit',
     severity: 'error',
     description: 'A change adds a trace event in a subsystem configured to accept only bare tracepoints (DECLARE_TRACE). Off unless configured.',
+    options: {
+      tracepointOnly: {
+        type: 'array',
+        items: { type: 'string', pattern: '^[^\\s]+$' },
+        description: 'systems (or system:event patterns) where a change may add only bare tracepoints (DECLARE_TRACE), no new trace events; also set by the config\'s abiPolicy',
+      },
+    },
   },
   check(ctx, emit, options) {
     const systems = Array.isArray(options.tracepointOnly) ? (options.tracepointOnly as unknown[]).filter((s): s is string => typeof s === 'string') : [];

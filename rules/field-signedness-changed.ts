@@ -20,7 +20,7 @@ const rule: DriftRule = {
     const reports: Report[] = [];
     for (const p of pairsWithFields(cmp)) {
       for (const fp of p.fields.matched) {
-        if (classifyFieldChange(fp) !== 'signedness') continue;
+        if (classifyFieldChange(fp, { addressSpaces: cmp.shared.addressSpaces }) !== 'signedness') continue;
         if (fp.old.type === 'char' && fp.new.type === 'char') {
           const dir = `${sign(fp.old.signed)} → ${sign(fp.new.signed)}`;
           const flip = charFlips.get(dir) ?? { events: new Set<string>(), fields: 0 };

@@ -9,6 +9,9 @@ const rule: AuditRule = {
     category: 'audit',
     severity: 'warning',
     description: 'A fixed-size array larger than a limit (default 128 bytes, option maxBytes) sits in every record: a dynamic array would cost only what is used.',
+    options: {
+      maxBytes: { type: 'integer', minimum: 1, default: DEFAULT_MAX_BYTES, description: 'report fixed arrays larger than this many bytes' },
+    },
   },
   check(ctx, emit, options) {
     const max = typeof options.maxBytes === 'number' ? options.maxBytes : DEFAULT_MAX_BYTES;

@@ -26,6 +26,9 @@ const rule: AuditRule = {
     category: 'audit',
     severity: 'info',
     description: 'The field order leaves padding that makes every record larger than it needs to be: reports the bytes and an order that saves them.',
+    options: {
+      minBytes: { type: 'integer', minimum: 1, default: DEFAULT_MIN_BYTES, description: 'report padding of at least this many bytes per record' },
+    },
   },
   check(ctx, emit, options) {
     const min = typeof options.minBytes === 'number' ? options.minBytes : DEFAULT_MIN_BYTES;

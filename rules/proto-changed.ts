@@ -1,6 +1,7 @@
 import type { DriftRule } from '../src/engine/rule.js';
 import type { ProtoArg } from '../src/model/snapshot.js';
 import { eventKey } from '../src/model/snapshot.js';
+import { withoutAddressSpaces } from '../src/diff/fields.js';
 
 const show = (a: ProtoArg): string => `${a.type} ${a.name}`;
 
@@ -35,7 +36,9 @@ const rule: DriftRule = {
       if (!p.old.proto || !p.new.proto) continue;
       const a = p.old.proto.map(show);
       const b = p.new.proto.map(show);
-      if (JSON.stringify(a) === JSON.stringify(b)) continue;
+      // A side without address spaces (BTF) is compared with them taken out of both (`void __percpu *ptr`).
+      const bare = (l: ProtoArg[]) => JSON.stringify(l.map((x) => `${withoutAddressSpaces(x.type)} ${x.name}`));
+      if (JSON.stringify(a) === JSON.stringify(b) || (!cmp.shared.addressSpaces && bare(p.old.proto) === bare(p.new.proto))) continue;
       emit({
         event: eventKey(p.new),
         message: `TP_PROTO changed: ${describeProtoChange(p.old.proto, p.new.proto)}`,

@@ -59,7 +59,7 @@ const result = await build({
   target: 'node20',
   outdir: OUT,
   // Native addons stay packages; ajv is loaded through createRequire, out of the bundler's sight anyway.
-  external: ['tree-sitter', 'tree-sitter-c', 'ajv'],
+  external: ['tree-sitter', 'tree-sitter-c', 'ajv', 'lzma-native', '@foxglove/wasm-zstd'],
   legalComments: 'eof',
   metafile: true,
   logLevel: 'warning',

@@ -45,5 +45,10 @@ export { type SummaryView, type SystemRow, summaryView } from './report/summary.
 export { type HistoryData, type HistoryRow, type HistoryCell, buildHistory } from './history/build.js';
 export { renderHistoryHtml, renderHistoryJson, renderHistoryText } from './report/history.js';
 
+// The BTF and ELF readers under the btf source (pure: bytes in, types out).
+export { Btf, type BtfKind, type BtfMember, type BtfMemberInfo, type BtfType, type BtfTypeOf, BTF_KINDS, isRawBtf, parseBtf } from './btf/btf.js';
+export { type ElfFile, type ElfSection, type ElfSymbol, isElf, parseElf } from './btf/elf.js';
+export { mergeBtf } from './sources/btf/merge.js';
+
 export { InputError, UsageError } from './errors.js';
 export { TOOL_VERSION } from './version.js';

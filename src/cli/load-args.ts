@@ -1,4 +1,6 @@
-import type { LoadingOptions } from '../api/run.js';
+import { type LoadingOptions, load } from '../api/run.js';
+import type { LoadedSource } from '../sources/registry.js';
+import { mergeBtf } from '../sources/btf/merge.js';
 import type { SourceKind } from '../model/snapshot.js';
 import type { Io } from './context.js';
 import type { LoadPhase } from '../sources/source.js';
@@ -20,4 +22,15 @@ export function loadingOptions(kind: SourceKind | undefined, io: Io): LoadingOpt
     phases.get(label)!(phase);
   };
   return opts;
+}
+
+/**
+ * One side, optionally with the BTF of the same kernel merged in (`--btf`, `--btf-old`, `--btf-new`): a capture
+ * then has prototypes and classes too. The BTF file is always read as kind btf, whatever `--kind` says.
+ */
+export async function loadSide(arg: string, btf: string | undefined, opts: LoadingOptions): Promise<LoadedSource> {
+  const side = await load(arg, opts);
+  if (btf === undefined) return side;
+  const b = await load(btf, { ...opts, kind: 'btf' });
+  return { label: `${side.label} + ${b.label}`, kind: side.kind, snapshot: mergeBtf(side.snapshot, b.snapshot, b.label) };
 }

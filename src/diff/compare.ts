@@ -44,6 +44,11 @@ export interface Comparison {
    * only may just not be built in that configuration.
    */
   configBound: boolean;
+  /**
+   * `name` when a side has no TRACE_SYSTEM (a BTF): events paired by name alone (tracepoint names are unique
+   * kernel-wide), and an event of that side keeps the system '' it has; never one made up for it.
+   */
+  pairedBy: 'key' | 'name';
   pairs: EventPair[];
   removed: EventDef[];
   added: EventDef[];
@@ -106,8 +111,12 @@ export function matchFields(oldFields: Field[], newFields: Field[]): FieldMatchi
   };
 }
 
+const NO_FIELD_CHANGES: FieldMatching = Object.freeze({ matched: [], renamed: [], removed: [], added: [] }) as FieldMatching;
+
 function pairEvents(old: EventDef, neu: EventDef, relation: EventRelation): EventPair {
-  return { old, new: neu, relation, fields: matchFields(old.fields, neu.fields) };
+  // A side that could not tell the record (fieldsUnknown) has no field to compare, not "no fields".
+  const fields = old.fieldsUnknown || neu.fieldsUnknown ? NO_FIELD_CHANGES : matchFields(old.fields, neu.fields);
+  return { old, new: neu, relation, fields };
 }
 
 function groupBy(events: EventDef[], key: (e: EventDef) => string): Map<string, EventDef[]> {
@@ -133,12 +142,14 @@ export function compareSnapshots(old: Snapshot, neu: Snapshot): Comparison {
   // A side that cannot see bare tracepoints (tracefs) or syscall events (a tree) must not make the other
   // side's look added or removed.
   const visible = (e: EventDef): boolean =>
-    (shared.tracepoints || e.kind !== 'tracepoint') && (shared.syscalls || e.kind !== 'syscall');
+    (shared.tracepoints || e.kind !== 'tracepoint') && (shared.syscalls || e.kind !== 'syscall') && (shared.ftraceEvents || e.system !== 'ftrace');
   const oldEvents = old.events.filter(visible);
   const newEvents = neu.events.filter(visible);
 
-  const oldByKey = groupBy(oldEvents, eventKey);
-  const newByKey = groupBy(newEvents, eventKey);
+  const pairedBy = shared.systems ? 'key' : 'name';
+  const keyOf = shared.systems ? eventKey : (e: EventDef) => e.name;
+  const oldByKey = groupBy(oldEvents, keyOf);
+  const newByKey = groupBy(newEvents, keyOf);
   const pairs: EventPair[] = [];
   let removed: EventDef[] = [];
   let added: EventDef[] = [];
@@ -152,6 +163,15 @@ export function compareSnapshots(old: Snapshot, neu: Snapshot): Comparison {
     // Alternative definitions of one event (different #if branches) pair by condition, then in order.
     const remaining = [...news];
     const unpaired: EventDef[] = [];
+    if (pairedBy === 'name') {
+      // A side without TRACE_SYSTEM (BTF) pairs by the kernel-wide unique tracepoint name; the pair is shown under
+      // the system the other side has (the BTF event itself keeps none).
+      for (const o of olds) {
+        const n = remaining.shift();
+        if (n) pairs.push(pairEvents(o.system ? o : { ...o, system: n.system }, n.system ? n : { ...n, system: o.system }, 'same'));
+      }
+      continue;
+    }
     for (const o of olds) {
       const i = remaining.findIndex((n) => (n.condition ?? '') === (o.condition ?? ''));
       if (i >= 0) pairs.push(pairEvents(o, remaining.splice(i, 1)[0]!, 'same'));
@@ -195,6 +215,7 @@ export function compareSnapshots(old: Snapshot, neu: Snapshot): Comparison {
     shared,
     printArgsComparable: fo.printArgsExpanded === fn.printArgsExpanded,
     configBound: fo.allConfigs !== fn.allConfigs,
+    pairedBy,
     pairs,
     removed,
     added,

@@ -14,7 +14,7 @@ export function fieldChangeRule(
     check(cmp, emit) {
       for (const p of pairsWithFields(cmp)) {
         for (const fp of p.fields.matched) {
-          if (classifyFieldChange(fp) !== change) continue;
+          if (classifyFieldChange(fp, { addressSpaces: cmp.shared.addressSpaces }) !== change) continue;
           const loc = fieldLocation(p.new, fp.new);
           emit({
             event: eventKey(p.new),

@@ -5,7 +5,19 @@ import type { FieldPair } from './compare.js';
 
 export type FieldChange = 'dynamic' | 'size' | 'signedness' | 'type';
 
-export function classifyFieldChange({ old, new: neu }: FieldPair): FieldChange | undefined {
+const ADDRESS_SPACES = /\b__(?:seg_gs|seg_fs|percpu|user|iomem|rcu|force|kernel)\b\s*/g;
+
+/** A type name without pointer address spaces (`void __seg_gs *` → `void *`). */
+export function withoutAddressSpaces(type: string): string {
+  return type.includes('__') ? type.replace(ADDRESS_SPACES, '').replace(/\s+/g, ' ').trim() : type;
+}
+
+export interface ClassifyOptions {
+  /** Both sides spell address spaces (default); false compares types without them. */
+  addressSpaces?: boolean;
+}
+
+export function classifyFieldChange({ old, new: neu }: FieldPair, opts: ClassifyOptions = {}): FieldChange | undefined {
   if ((old.dynamic ?? null) !== (neu.dynamic ?? null)) return 'dynamic';
   if (old.size !== undefined && neu.size !== undefined) {
     if (old.size !== neu.size) return 'size';
@@ -13,7 +25,11 @@ export function classifyFieldChange({ old, new: neu }: FieldPair): FieldChange |
     return 'size';
   }
   if (old.signed !== undefined && neu.signed !== undefined && old.signed !== neu.signed) return 'signedness';
-  if (old.type !== neu.type) return 'type';
+  // '' is a type the side could not tell (a BTF's dynamic fields: BTF keeps only their u32 offset/length word).
+  const spaces = opts.addressSpaces ?? true;
+  const ot = spaces ? old.type : withoutAddressSpaces(old.type);
+  const nt = spaces ? neu.type : withoutAddressSpaces(neu.type);
+  if (ot !== nt && ot !== '' && nt !== '') return 'type';
   // An array length written differently (`TASK_COMM_LEN` vs 16), or one that could not be evaluated on one
   // side (`MAX_SKB_FRAGS` vs 17), is not a known change: unknown is not different.
   if ((old.array === undefined) !== (neu.array === undefined) && (old.size === undefined || neu.size === undefined)) return 'size';

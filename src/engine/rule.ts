@@ -16,6 +16,20 @@ export interface RuleMeta {
   severity: Severity;
   /** One line, for `tpdrift rules` and SARIF's shortDescription. */
   description: string;
+  /**
+   * The options the rule reads (`{"rules": {"<id>": {"options": {...}}}}` in a config), each as a JSON Schema:
+   * schema/config.schema.json's rule section is generated from them (src/config/config-schema.ts).
+   */
+  options?: Readonly<Record<string, RuleOption>>;
+}
+
+/** One rule option, as the subset of JSON Schema (draft-07) the config schema uses. */
+export interface RuleOption {
+  type: 'integer' | 'number' | 'string' | 'boolean' | 'array';
+  minimum?: number;
+  items?: { type: 'string'; pattern?: string };
+  default?: number | string | boolean | readonly string[];
+  description: string;
 }
 
 /** What a rule reports; the engine fills in severity (unless the rule sets a variant) and sorts. */

@@ -111,6 +111,7 @@ export function makeEvent(e: EventDef): EventDef {
   if (e.class !== undefined) out.class = e.class;
   if (e.proto !== undefined) out.proto = makeProto(e.proto);
   out.fields = e.fields.map(makeField);
+  if (e.fieldsUnknown) out.fieldsUnknown = true;
   if (e.common !== undefined) out.common = e.common.map(makeField);
   if (e.print !== undefined) out.print = makePrint(e.print);
   if (e.assign !== undefined && Object.keys(e.assign).length > 0) out.assign = sortedRecord(e.assign);
@@ -148,6 +149,7 @@ export function makeSnapshot(input: {
   const kernel: KernelInfo = { source: input.kernel.source, kind: input.kernel.kind };
   if (input.kernel.release !== undefined) kernel.release = input.kernel.release;
   if (input.kernel.arch !== undefined) kernel.arch = input.kernel.arch;
+  if (input.kernel.also !== undefined && input.kernel.also.length > 0) kernel.also = [...input.kernel.also].sort();
   const header: Header = { common: input.header.common.map(makeField) };
   if (input.header.page) header.page = input.header.page.map(makeField);
   if (input.header.event) header.event = [...input.header.event];

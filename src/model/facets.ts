@@ -24,12 +24,23 @@ export interface Facets {
   print: boolean;
   /** TRACE_SYSTEM of every event: a side without it pairs events by name alone. */
   systems: boolean;
+  /**
+   * Pointer address spaces in type names (`void __seg_gs *`, `__percpu`, `__user`): BTF from GCC builds keeps
+   * none, so a side without them compares pointer types without them.
+   */
+  addressSpaces: boolean;
+  /**
+   * The `ftrace` system's own events (function, print, ... from kernel/trace/trace_entries.h), which are no
+   * tracepoints, so BTF has no trace of them. (A tree does not extract them either; its comparisons with a
+   * capture keep reporting them as before.)
+   */
+  ftraceEvents: boolean;
 }
 
 export const FACETS: Readonly<Record<OriginKind, Facets>> = {
-  tree: { printArgsExpanded: false, proto: true, tracepoints: true, conditions: true, classes: true, syscalls: true, allConfigs: true, print: true, systems: true },
-  tracefs: { printArgsExpanded: true, proto: false, tracepoints: false, conditions: false, classes: false, syscalls: true, allConfigs: false, print: true, systems: true },
-  btf: { printArgsExpanded: false, proto: true, tracepoints: true, conditions: false, classes: true, syscalls: false, allConfigs: false, print: false, systems: false },
+  tree: { printArgsExpanded: false, proto: true, tracepoints: true, conditions: true, classes: true, syscalls: true, allConfigs: true, print: true, systems: true, addressSpaces: true, ftraceEvents: true },
+  tracefs: { printArgsExpanded: true, proto: false, tracepoints: false, conditions: false, classes: false, syscalls: true, allConfigs: false, print: true, systems: true, addressSpaces: true, ftraceEvents: true },
+  btf: { printArgsExpanded: false, proto: true, tracepoints: true, conditions: false, classes: true, syscalls: false, allConfigs: false, print: false, systems: false, addressSpaces: false, ftraceEvents: false },
 };
 
 export function facetsOf(kind: OriginKind): Facets {
@@ -37,8 +48,15 @@ export function facetsOf(kind: OriginKind): Facets {
 }
 
 /** What one side tells: its origin's facets. (A side read from several origins would combine them here.) */
+/** What an origin merged into a side (`kernel.also`) adds to it: BTF gives a capture its prototypes and classes. */
+const MERGED: Readonly<Record<OriginKind, readonly (keyof Facets)[]>> = { tree: [], tracefs: [], btf: ['proto', 'classes'] };
+
 export function sideFacets(s: Snapshot): Facets {
-  const f = facetsOf(s.kernel.kind);
+  let f = facetsOf(s.kernel.kind);
+  for (const k of s.kernel.also ?? []) {
+    f = { ...f };
+    for (const facet of MERGED[k]) f[facet] = true;
+  }
   // A tree's syscall events are predicted from its x86_64 syscall table and its trace_syscalls.c: a tree
   // that has none (a partial tree, a generator of unknown form, a snapshot made before they were predicted)
   // cannot tell them, and must not make the other side's look added or removed.

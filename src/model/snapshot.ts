@@ -72,6 +72,11 @@ export interface EventDef {
   proto?: ProtoArg[];
   /** Payload fields, in record order; the `common_*` header lives in Snapshot.header. */
   fields: Field[];
+  /**
+   * The side could not tell this event's record (a BTF where several classes share its prototype): `fields` is
+   * empty because unknown, not because the event has none, so no field is reported added or removed.
+   */
+  fieldsUnknown?: boolean;
   /** Only when this event's common fields differ from the snapshot's header (never seen in practice). */
   common?: Field[];
   print?: PrintFormat;
@@ -101,6 +106,11 @@ export interface KernelInfo {
   /** Where the data came from: a path, an archive, a package name. */
   source: string;
   kind: OriginKind;
+  /**
+   * Origins merged into this side beside `kind` (a capture read with the BTF of the same kernel: `['btf']`), whose
+   * facets it adds (src/model/facets.ts).
+   */
+  also?: OriginKind[];
 }
 
 export interface Header {

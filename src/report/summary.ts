@@ -20,7 +20,10 @@ export interface SummaryView {
 }
 
 export function systemOf(event: string): string {
-  return event === '*' ? '(every event)' : event.slice(0, event.indexOf(':') < 0 ? event.length : event.indexOf(':'));
+  if (event === '*') return '(every event)';
+  const system = event.slice(0, event.indexOf(':') < 0 ? event.length : event.indexOf(':'));
+  // A BTF side's events have no TRACE_SYSTEM (`:sched_switch`).
+  return system === '' ? '(no system)' : system;
 }
 
 /** Counts of the unsuppressed findings; systems ordered by errors, then warnings, then info, then name. */

@@ -10,8 +10,9 @@ import { type LoadOptions, type SourceReader, makeProbe } from './source.js';
 import { isSnapshotPath, readSnapshot } from './snapshot-file.js';
 import { tracefsSource } from './tracefs/source.js';
 import { treeSource } from './tree/source.js';
+import { btfSource } from './btf/source.js';
 
-export const SOURCE_READERS: readonly SourceReader[] = [tracefsSource, treeSource];
+export const SOURCE_READERS: readonly SourceReader[] = [tracefsSource, treeSource, btfSource];
 
 /** What `--kind` offers: a snapshot file (a container of any origin), then every origin with a reader. */
 export const ARGUMENT_KINDS: readonly SourceKind[] = ['snapshot', ...SOURCE_READERS.map((r) => r.kind)];

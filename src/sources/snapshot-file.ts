@@ -114,6 +114,7 @@ export function validateSnapshot(data: unknown, file: string): Snapshot {
   }
   const kernel = d.kernel as Record<string, unknown>;
   for (const k of ['release', 'arch']) optional(kernel, k, isString, () => 'kernel', 'a string');
+  optional(kernel, 'also', (v) => Array.isArray(v) && v.every((k) => (ORIGIN_KINDS as readonly unknown[]).includes(k)), () => 'kernel', 'a list of origin kinds');
   optional(d, 'problems', (v) => Array.isArray(v) && v.every((p) => isObj(p) && typeof p.file === 'string' && typeof p.message === 'string' && (p.line === undefined || isNat(p.line))), () => 'snapshot', 'a list of {file, line?, message}');
   const events = d.events as unknown[];
   for (let i = 0; i < events.length; i++) {
@@ -129,6 +130,7 @@ export function validateSnapshot(data: unknown, file: string): Snapshot {
     if (e.common !== undefined) checkFields(e.common, () => `${where()}.common`);
     optional(e, 'id', isNat, where, 'a non-negative integer');
     optional(e, 'class', isString, where, 'a string');
+    optional(e, 'fieldsUnknown', (v) => v === true, where, 'true');
     optional(e, 'assignDigest', isString, where, 'a string');
     optional(e, 'condition', isString, where, 'a string');
     optional(e, 'proto', isProto, where, 'a list of {type, name}');

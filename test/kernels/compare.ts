@@ -107,3 +107,37 @@ export function compareSyscallsToCapture(tree: Snapshot, capture: Snapshot): Sys
   }
   return out;
 }
+
+export interface UnchangedFields {
+  /** Covered events whose fields have the same names, type text and dynamic kind, in order, in both. */
+  events: number;
+  fields: number;
+  /** Of those fields, the ones predicted exactly (size, offset, signedness, array length too). */
+  exact: number;
+  misses: string[];
+}
+
+/**
+ * The prediction measured where the kernel did not change the fields: events declared with the same field names
+ * and types in the tree and in the capture. What still differs there is either the prediction's fault or a
+ * change the type text does not show (an array length constant, a typedef's definition).
+ */
+export function compareUnchangedFields(tree: Snapshot, capture: Snapshot): UnchangedFields {
+  const byKey = new Map<string, EventDef[]>();
+  for (const e of tree.events) byKey.set(eventKey(e), [...(byKey.get(eventKey(e)) ?? []), e]);
+  const out: UnchangedFields = { events: 0, fields: 0, exact: 0, misses: [] };
+  for (const c of capture.events) {
+    if (c.system === 'syscalls' || c.system === 'ftrace') continue;
+    const t = pickX86(byKey.get(eventKey(c)) ?? []);
+    if (!t || t.kind !== 'event' || t.fields.length !== c.fields.length) continue;
+    if (!t.fields.every((f, i) => f.name === c.fields[i]!.name && f.type === c.fields[i]!.type && f.dynamic === c.fields[i]!.dynamic)) continue;
+    out.events++;
+    t.fields.forEach((f, i) => {
+      out.fields++;
+      const d = fieldDiff([f], [{ ...c.fields[i]! }]);
+      if (d === undefined) out.exact++;
+      else out.misses.push(`${eventKey(c)}: ${describe(f)} / ${describe(c.fields[i])}`);
+    });
+  }
+  return out;
+}

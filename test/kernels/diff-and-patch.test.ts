@@ -71,6 +71,20 @@ describe.sequential('diff 6.1 → 6.12, real changes with the right rules', () =
     expect(soc?.events).toEqual(['asoc:snd_soc_bias_level_done', 'asoc:snd_soc_bias_level_start']);
   });
 
+  it('syscall events: the real 6.1 → 6.12 changes (checked by hand in docs/tree-extraction.md), nothing else', () => {
+    const sys = findings.filter((f) => f.event.startsWith('syscalls:'));
+    expect(sys.filter((f) => f.rule !== 'event-added').map((f) => `${f.rule} ${f.event} ${f.field ?? ''}`).sort()).toEqual([
+      'condition-changed syscalls:sys_enter_clone3 ',
+      'condition-changed syscalls:sys_exit_clone3 ',
+      'field-type-changed syscalls:sys_enter_name_to_handle_at mnt_id',
+    ]);
+    const added = ['cachestat', 'fchmodat2', 'futex_requeue', 'futex_wait', 'futex_wake', 'listmount', 'lsm_get_self_attr', 'lsm_list_modules', 'lsm_set_self_attr', 'map_shadow_stack', 'mseal', 'statmount', 'uretprobe'];
+    expect(sys.filter((f) => f.rule === 'event-added').map((f) => f.event).sort()).toEqual(
+      added.flatMap((n) => [`syscalls:sys_enter_${n}`, `syscalls:sys_exit_${n}`]).sort(),
+    );
+    expect(find('field-type-changed', 'syscalls:sys_enter_name_to_handle_at', 'mnt_id')).toMatchObject({ location: { file: 'fs/fhandle.c', line: 106 } });
+  });
+
   it('works tree ↔ snapshot and tree ↔ tracefs from the real tree on disk', async () => {
     const treeVsSnap = await run(['diff', tree612, SNAP_612, '-f', 'json', '--fail-on', 'info']);
     expect(treeVsSnap.code).toBe(0); // the tree and its own committed snapshot: nothing

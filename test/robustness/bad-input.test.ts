@@ -70,12 +70,12 @@ const CASES: Case[] = [
   {
     name: 'a file where a directory or archive is expected',
     input: () => (fs.writeFileSync(path.join(tmp, 'notes.txt'), 'hello\n'), path.join(tmp, 'notes.txt')),
-    error: (p) => `${p}: not a snapshot (.json, .json.gz), tracefs archive (.tar, .tar.gz) or directory`,
+    error: (p) => `${p}: not a snapshot (.json, .json.gz), tracefs archive (.tar, .tar.gz), BTF (raw, ELF with .BTF, vmlinuz) or directory`,
   },
   {
     name: 'a directory where a snapshot file is expected',
     input: () => (fs.mkdirSync(path.join(tmp, 'dir.json'), { recursive: true }), fs.writeFileSync(path.join(tmp, 'dir.json', 'x'), ''), path.join(tmp, 'dir.json')),
-    error: (p) => `${p}: not a kernel tree (no include/trace) or tracefs capture (no events/); use --kind to say which`,
+    error: (p) => `${p}: not a kernel tree (no include/trace) or tracefs capture (no events/) or unpacked kernel package (no boot/ and lib/modules/); use --kind to say which`,
   },
   {
     name: 'binary garbage in a format file',
@@ -247,5 +247,25 @@ describe('whole-tree runs skip what they cannot read and carry on', () => {
     // Nothing was read through the links.
     expect(snap.events.every((e) => !e.name.startsWith('loop'))).toBe(true);
     await expect(loadTree(tree)).resolves.toBeDefined();
+  });
+
+  it('a syscall generator of unknown form and a SYSCALL_DEFINE that cannot be read: problems, no syscall events', async () => {
+    const tree = path.join(tmp, 'tree-syscalls');
+    const write = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(tree, rel)), { recursive: true });
+      fs.writeFileSync(path.join(tree, rel), text);
+    };
+    write('include/linux/trace_events.h', fs.readFileSync(path.join(import.meta.dirname, '../fixtures/tree/basic/include/linux/trace_events.h'), 'utf8'));
+    write('arch/x86/entry/syscalls/syscall_64.tbl', '0\tcommon\tread\t\t\tsys_read\n1\tcommon\twrite\t\t\tsys_write\n');
+    write('fs/read_write.c', 'SYSCALL_DEFINE3(read, unsigned int, fd, char __user *, buf)\n{\n}\nSYSCALL_DEFINE3(write, unsigned int, fd, const char __user *, buf, size_t, count)\n{\n}\n');
+    write('kernel/trace/trace_syscalls.c', 'SYSCALL_FIELD(int, __syscall_nr),\n/* never closed\n');
+    const r = await run(['extract', tree]);
+    expect(r.code).toBe(0);
+    const snap = JSON.parse(r.stdout) as { events: { kind: string }[]; problems: { file: string; line?: number; message: string }[] };
+    expect(snap.events.filter((e) => e.kind === 'syscall')).toEqual([]);
+    expect(snap.problems).toEqual([
+      { file: 'fs/read_write.c', line: 1, message: 'SYSCALL_DEFINE3(read): expected a name and 3 type/name pairs, found 5 arguments' },
+      { file: 'kernel/trace/trace_syscalls.c', message: 'syscall events not predicted: kernel/trace/trace_syscalls.c: unterminated comment' },
+    ]);
   });
 });

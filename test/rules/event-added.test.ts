@@ -13,7 +13,7 @@ ruleTester(rule, {
       new: { kind: 'tree', events: [entry, { system: 'sched', name: 'pelt_cfs_tp', kind: 'tracepoint', fields: [] }] },
     },
     {
-      name: 'syscall events exist only in a running kernel: not "added" against a tree',
+      name: 'a tree that predicted no syscall events (a partial tree: no syscall table) cannot tell them: not "added" against it',
       old: { kind: 'tree', events: [entry] },
       new: [entry, real('syscalls:sys_enter_openat')],
     },

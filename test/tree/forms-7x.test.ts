@@ -9,6 +9,7 @@ import { loadTree } from '../../src/sources/tree/index.js';
 import { compareSnapshots } from '../../src/diff/compare.js';
 import { runDiff } from '../../src/engine/run.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
+import { parsePrint } from '../../src/sources/tree/extract.js';
 
 const FIX = path.join(import.meta.dirname, '../fixtures/tree/forms-7x');
 
@@ -36,6 +37,14 @@ describe('7.x definition forms', async () => {
   it('a comment inside a multi-line #define does not end it (panthor_device.h)', () => {
     expect(keys).toContain('panthor:gpu_power_status');
     expect((s.problems ?? []).filter((p) => p.file.includes('panthor'))).toEqual([]);
+  });
+
+  it('a format that starts with __stringify(X) (kernel/trace/rv/rv_trace.h, rv_retries_error)', () => {
+    const text = `TP_printk(__stringify(MAX_DA_RETRY_RACING_EVENTS)
+		" retries reached for event %s, resetting monitor %s",
+		__get_str(event), __get_str(name))`;
+    expect(parsePrint(text)).toEqual({ fmt: 'MAX_DA_RETRY_RACING_EVENTS retries reached for event %s, resetting monitor %s', args: ['__get_str(event)', '__get_str(name)'] });
+    expect(parsePrint(text.replace('MAX_DA_RETRY_RACING_EVENTS', '3'))?.fmt).toBe('3 retries reached for event %s, resetting monitor %s');
   });
 
   it('a snippet with no TRACE_SYSTEM that nothing includes is one problem naming its definitions', () => {

@@ -428,6 +428,12 @@ describe('syscall events as the 6.x generator writes them', () => {
     expect(byName(evs, 'sys_enter_getpid').print).toEqual({ fmt: '', args: [] });
   });
 
+  it('a table of another form is a problem, not a kernel without syscalls', () => {
+    const r = syscallEvents({ files: [{ file: 'fs/open.c', defs: readSyscallDefinitions(OPEN_C) }], read: tree({ ...BASE, 'arch/x86/entry/syscalls/syscall_64.tbl': '257 openat x64:sys_openat\n', 'kernel/trace/trace_syscalls.c': GENERATOR_612 }), headerEnd: 8 });
+    expect(r.events).toEqual([]);
+    expect(r.problems.map((p) => p.file)).toEqual(['arch/x86/entry/syscalls/syscall_64.tbl']);
+  });
+
   it('an unknown generator form is a problem and no syscall events, not guessed ones', () => {
     const r = events(GENERATOR_612.replace('sizeof(unsigned long), 0,', 'arg_size(meta, i), 0,'));
     expect(r.events).toEqual([]);
@@ -482,5 +488,28 @@ describe('syscall drift between two trees', () => {
     const none = makeSnapshot({ kernel: { source: 'x', kind: 'tree' }, header: { common: [] }, events: [] });
     expect(sideFacets(none).syscalls).toBe(false);
     expect(sideFacets(snap('y', OPEN_C)).syscalls).toBe(true);
+  });
+});
+
+describe('mangled input never throws', () => {
+  it('definitions, table and generator readers: cut or edited real text gives problems or fewer events, never an exception', async () => {
+    const { default: fc } = await import('fast-check');
+    const texts = [FORK_C, OPEN_C, GENERATOR_72, GENERATOR_612];
+    const ODD = ['(', ')', ',', '\\\n', '/*', '*/', '"', '#if X\n', '#endif\n', '{', '}', ';', 'SYSCALL_DEFINE3(', '\n'];
+    fc.assert(
+      fc.property(fc.nat({ max: texts.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.nat({ max: ODD.length - 1 })), { minLength: 1, maxLength: 4 }), fc.nat(), (which, edits, cut) => {
+        let t = texts[which]!;
+        for (const [at, k] of edits) {
+          const i = at % (t.length + 1);
+          t = t.slice(0, i) + ODD[k]! + t.slice(i);
+        }
+        t = t.slice(0, t.length - (cut % 40));
+        readSyscallDefinitions(t);
+        readSyscallTable(t);
+        const r = syscallEvents({ files: [{ file: 'x.c', defs: readSyscallDefinitions(t) }], read: tree({ ...BASE, 'kernel/trace/trace_syscalls.c': t }), headerEnd: 8 });
+        for (const e of r.events) expect(e.kind).toBe('syscall');
+      }),
+      { numRuns: 300, seed: 42 },
+    );
   });
 });

@@ -8,11 +8,15 @@ export function diffCommand(io: Io, result: CommandResult): CommandModule {
     describe: 'compare two sources (kernel tree, tracefs capture or archive, snapshot) field by field',
     builder: (y) =>
       withReportOptions(
-        y.positional('old', { type: 'string', demandOption: true }).positional('new', { type: 'string', demandOption: true }),
+        y
+          .positional('old', { type: 'string', demandOption: true })
+          .positional('new', { type: 'string', demandOption: true })
+          .option('btf-old', { type: 'string', describe: 'merge the BTF of the old kernel into the old side (a capture gains TP_PROTO and classes)' })
+          .option('btf-new', { type: 'string', describe: 'merge the BTF of the new kernel into the new side' }),
       ),
     handler: async (argv) => {
       const { run } = await import('../run/diff.js');
-      result.code = await run(argv as unknown as ReportArgs & { old: string; new: string }, io);
+      result.code = await run(argv as unknown as ReportArgs & { old: string; new: string; 'btf-old'?: string; 'btf-new'?: string }, io);
     },
   };
 }

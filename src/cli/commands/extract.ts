@@ -11,10 +11,11 @@ export function extractCommand(io: Io, result: CommandResult): CommandModule {
       y
         .positional('source', { type: 'string', demandOption: true })
         .option('output', { alias: 'o', type: 'string', describe: 'snapshot file (.json or .json.gz); stdout when absent' })
-        .option('kind', { choices: KINDS, describe: 'force the kind of the source' }),
+        .option('kind', { choices: KINDS, describe: 'force the kind of the source' })
+        .option('btf', { type: 'string', describe: "merge the BTF of the same kernel (raw, vmlinux, vmlinuz, package dir) into the source: a capture gains TP_PROTO and classes" }),
     handler: async (argv) => {
       const { run } = await import('../run/extract.js');
-      result.code = await run(argv as unknown as { source: string; output?: string; kind?: SourceKind }, io);
+      result.code = await run(argv as unknown as { source: string; output?: string; kind?: SourceKind; btf?: string }, io);
     },
   };
 }

@@ -6,6 +6,7 @@
 import type { DynamicKind, Field } from '../../model/snapshot.js';
 import { normalizeType } from '../../model/canonical.js';
 import { evaluateLength } from '../../util/cexpr.js';
+import { configDecider, layoutAggregate } from './aggregate.js';
 
 export interface Scalar {
   size: number;
@@ -26,6 +27,12 @@ export interface TypeEnv {
   constants: Map<string, Decl[]>;
   /** Built with -funsigned-char (6.2 and later). */
   unsignedChar: boolean;
+  /** Object-like macros whose body is a type (`pgoff_t` → `unsigned long`), of the kernel's headers. */
+  typeMacros?: Map<string, Decl[]>;
+  /** `struct x` / `union x` → their definitions' text (keyword to the `;` after the closing brace). */
+  aggregates?: Map<string, Decl[]>;
+  /** The configuration `#if`s in aggregate bodies are decided by (x86_64 defconfig: see aggregate.ts). */
+  config?: ReadonlySet<string>;
 }
 
 const BUILTIN: Record<string, [number, boolean]> = {
@@ -43,11 +50,6 @@ const BUILTIN: Record<string, [number, boolean]> = {
   _Bool: [1, false],
   bool: [1, false],
   __int128: [16, true],
-  // Chosen under #ifdef CONFIG_ARCH_DMA_ADDR_T_64BIT / CONFIG_PHYS_ADDR_T_64BIT in include/linux/types.h:
-  // both are set on x86_64, and no #ifdef is evaluated, so they are fixed here.
-  dma_addr_t: [8, false],
-  phys_addr_t: [8, false],
-  resource_size_t: [8, false],
   'unsigned __int128': [16, false],
 };
 
@@ -62,7 +64,7 @@ export function cleanType(t: string): string {
 }
 
 /** The headers that define the kernel's basic types, in the order the compiler sees them on x86_64. */
-const CORE_TYPE_HEADERS = [
+export const CORE_TYPE_HEADERS = [
   'include/uapi/asm-generic/int-ll64.h',
   'include/asm-generic/int-ll64.h',
   'arch/x86/include/uapi/asm/posix_types_64.h',
@@ -128,15 +130,58 @@ export class TypeResolver {
     if (t === 'char') return { size: 1, align: 1, signed: !this.env.unsignedChar };
     const b = BUILTIN[t];
     if (b) return { size: b[0], align: b[0] > 8 ? 16 : b[0], signed: b[1] };
-    // An enum whose values are all non-negative: unsigned int in GCC.
-    if (/^enum \w+$/.test(t)) return { size: 4, align: 4, signed: false };
+    // An enum whose values are all non-negative: unsigned int in GCC (`enum` alone: a typedef'd anonymous one).
+    if (/^enum( \w+)?$/.test(t)) return { size: 4, align: 4, signed: false };
+    if (/^(struct|union) \w+$/.test(t)) {
+      const a = this.aggregate(t, depth);
+      return a && { size: a.size, align: a.align, signed: false };
+    }
     if (/^(struct|union) /.test(t)) return undefined;
     return pickDecl(
-      this.env.typedefs.get(t),
+      this.env.typedefs.get(t) ?? this.env.typeMacros?.get(t),
       this.scope,
       (d) => this.scalar(d.value, depth + 1),
       (a, b) => a.size === b.size && a.signed === b.signed && a.align === b.align,
     );
+  }
+
+  private aggregateCache = new Map<string, { size: number; align: number } | null>();
+
+  /** A struct's or union's size and alignment from its definition in the tree's headers. */
+  aggregate(t: string, depth = 0): { size: number; align: number } | undefined {
+    const hit = this.aggregateCache.get(t);
+    if (hit !== undefined) return hit ?? undefined;
+    this.aggregateCache.set(t, null); // cycle guard
+    const decide = configDecider(this.env.config ?? new Set(), (n) => this.constant(n));
+    const types = {
+      layoutOf: (ty: string) => this.scalar(ty, depth + 1),
+      evaluate: (e: string) => this.evaluate(e),
+      decide,
+    };
+    const r = pickDecl(
+      this.env.aggregates?.get(t),
+      this.scope,
+      (d) => layoutAggregate(d.value, types),
+      (a, b) => a.size === b.size && a.align === b.align,
+    );
+    this.aggregateCache.set(t, r ?? null);
+    return r;
+  }
+
+  /**
+   * The type text stage 4 prints for a field macro that passes its type on to another macro (`__field` →
+   * `__field_ext`): the argument is macro-expanded on the way, so `pgoff_t` (a `#define`) prints as
+   * `unsigned long`. A macro that stringifies its own argument (`__array`, `__dynamic_array`) prints it as written.
+   */
+  expandedTypeText(type: string): string {
+    const macros = this.env.typeMacros;
+    if (!macros || macros.size === 0) return type;
+    return type.replace(/\b[A-Za-z_]\w*\b/g, (w) => {
+      // A name that is also a typedef is that typedef (a macro of the same name is some header's local shorthand).
+      if (this.env.typedefs.has(w)) return w;
+      const body = pickDecl(macros.get(w), this.scope, (d) => d.value, (a, b) => a === b);
+      return body ?? w;
+    });
   }
 
   constant(name: string, depth = 0): bigint | undefined {
@@ -237,7 +282,8 @@ export function layoutFields(shapes: { shape: Shape; spec: FieldSpec }[], types:
   let offset: number | undefined = start;
   const out: Field[] = [];
   for (const { shape, spec } of shapes) {
-    const f: Field = { name: shape.name, type: cleanType(shape.type), macro: spec.macro, line: spec.line };
+    const passesTypeOn = spec.macro === '__field' || spec.macro === '__field_struct';
+    const f: Field = { name: shape.name, type: cleanType(passesTypeOn ? types.expandedTypeText(shape.type) : shape.type), macro: spec.macro, line: spec.line };
     if (shape.array !== undefined) f.array = shape.array;
     if (shape.dynamic) f.dynamic = shape.dynamic;
     const sc = types.scalar(shape.elem);

@@ -39,9 +39,21 @@ export function listSourceFiles(root: string): string[] {
  */
 const CALL = /\b(?:(?:un)?register_trace_|trace_)(\w+)\b(?!\s*##)|\bEXPORT_TRACEPOINT_SYMBOL(?:_GPL)?\s*\(\s*(\w+)\s*\)/g;
 const PASTE = /\b(?:(?:un)?register_)?trace_(\w*)\s*##\s*\w/g;
-const TYPEDEF = /\btypedef\s+([^;{}()]*?[\w*])\s*\b(\w+)\s*;/g;
+// No '/', '.', '%' or '-' in the type: a `typedef` in a comment (`* typedef vm_fault_t - Return type…`) must not
+// run on to the next real declaration's name.
+const TYPEDEF = /\btypedef\s+([^;{}()/.%\-]*?[\w*])\s*\b(\w+)\s*;/g;
 const DEFINE_CONST = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+([^\n\\]+)$/gm;
 const ENUM_CONST = /\b([A-Z][A-Z0-9_]+)\s*=\s*([^,}\n;]+?)\s*[,}\n]/g;
+/** `typedef int (*initcall_t)(void);`: a function pointer. */
+const FN_TYPEDEF = /\btypedef\s+[^;{}()]*?\(\s*\*\s*(\w+)\s*\)\s*\(/g;
+/** `typedef enum [tag] { … } [attributes] name;` (xfs_exntst_t). */
+const ENUM_TYPEDEF = /\btypedef\s+enum\s*(\w*)\s*\{[^{}]*\}\s*([^;{}]*?)\s*\b(\w+)\s*;/g;
+/** An enum's body, for its enumerators' implicit values. */
+const ENUM_BODY = /\benum\s*\w*\s*\{([^{}]*)\}/g;
+/** `#define pgoff_t unsigned long`: an object-like macro whose body is a type. */
+const TYPE_MACRO = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+((?:(?:unsigned|signed|long|int|short|char|_Bool|bool)[ \t]*)+|(?:__)?[us](?:8|16|32|64))[ \t]*$/gm;
+/** `struct tag {` / `union tag {`: where a struct a trace header takes the size of is defined. */
+const AGGREGATE_DEF = /\b(struct|union)[ \t]+(\w+)\s*(?:__\w+(?:\s*\([^()]*\))?\s*)*\{/g;
 
 export interface FileScan {
   file: string;
@@ -55,6 +67,10 @@ export interface FileScan {
   /** `#include "x"` targets of a header (resolved relative to it), to find the headers that wrap a trace header. */
   includes?: string[];
   typedefs?: [string, string][];
+  /** Object-like macros whose body is a type (`#define pgoff_t unsigned long`), of a type header. */
+  typeMacros?: [string, string][];
+  /** `struct x` / `union x` a type header defines (a body in braces). */
+  aggregates?: string[];
   /**
    * A header's defined names (`#define NAME `, `NAME =` in a file with `enum`), as sorted 53-bit hashes: the
    * names a later pass may look up (definedNamesMayHold) without reading the file again.
@@ -219,13 +235,44 @@ export function scanBuffer(rel: string, buf: Buffer): FileScan {
     const t = extractTypedefs(text);
     if (t.length) out.typedefs = t;
   }
+  if (typeHeader) {
+    const macros = extractTypeMacros(text);
+    if (macros.length) out.typeMacros = macros;
+    const aggregates = extractAggregateNames(text);
+    if (aggregates.length) out.aggregates = aggregates;
+  }
   return out;
+}
+
+/** `#define NAME <type>` whose body is made of C's type keywords or a `uN`/`sN` name: [name, type]. */
+export function extractTypeMacros(text: string): [string, string][] {
+  const out: [string, string][] = [];
+  if (text.includes('define')) for (const m of text.matchAll(TYPE_MACRO)) out.push([m[1]!, m[2]!.replace(/\s+/g, ' ').trim()]);
+  // A macro the header #undefs again is a local shorthand (apicdef.h in 6.1: `#define u32 unsigned int` around
+  // one struct), not a type name other files see.
+  if (out.length === 0 || !text.includes('undef')) return out;
+  const undone = new Set([...text.matchAll(/^[ \t]*#[ \t]*undef[ \t]+(\w+)/gm)].map((m) => m[1]!));
+  return out.filter(([name]) => !undone.has(name));
+}
+
+/** The `struct x` / `union x` a header defines with a body, sorted. */
+export function extractAggregateNames(text: string): string[] {
+  const names = new Set<string>();
+  if (text.includes('{')) for (const m of text.matchAll(AGGREGATE_DEF)) names.add(`${m[1]} ${m[2]}`);
+  return [...names].sort();
 }
 
 /** `typedef <type> <name>;` declarations of a header's text: [name, type]. */
 export function extractTypedefs(text: string): [string, string][] {
   const tds: [string, string][] = [];
-  if (text.includes('typedef')) for (const m of text.matchAll(TYPEDEF)) tds.push([m[2]!, m[1]!.replace(/\s+/g, ' ').replace(/^__extension__ /, '')]);
+  if (!text.includes('typedef')) return tds;
+  for (const m of text.matchAll(TYPEDEF)) tds.push([m[2]!, m[1]!.replace(/\s+/g, ' ').replace(/^__extension__ /, '')]);
+  // A function pointer is a pointer; an enum is 4 bytes (GCC: unsigned int when no enumerator is negative)
+  // unless packed, whose size the resolver does not know.
+  for (const m of text.matchAll(FN_TYPEDEF)) tds.push([m[1]!, 'void *']);
+  if (text.includes('enum')) {
+    for (const m of text.matchAll(ENUM_TYPEDEF)) tds.push([m[3]!, /packed/.test(m[2]!) ? 'packed enum' : m[1] ? `enum ${m[1]}` : 'enum']);
+  }
   return tds;
 }
 
@@ -239,8 +286,31 @@ export function extractDecls(text: string): { typedefs?: [string, string][]; con
     const v = m[2]!.replace(/\/\*.*?\*\//g, '').replace(/\/\/.*$/, '').trim();
     if (v && /^[\w\s()+\-*/<>|&~]+$/.test(v) && /\d|[A-Z]/.test(v)) cs.push([m[1]!, v]);
   }
-  if (text.includes('enum')) for (const m of text.matchAll(ENUM_CONST)) if (/^[\w\s()+\-*/<>|&~]+$/.test(m[2]!)) cs.push([m[1]!, m[2]!.trim()]);
+  if (text.includes('enum')) {
+    for (const m of text.matchAll(ENUM_CONST)) if (/^[\w\s()+\-*/<>|&~]+$/.test(m[2]!)) cs.push([m[1]!, m[2]!.trim()]);
+    for (const m of text.matchAll(ENUM_BODY)) cs.push(...implicitEnumerators(m[1]!));
+  }
   if (cs.length) out.constants = cs;
+  return out;
+}
+
+/**
+ * The enumerators of an enum body that have no `= value`: each is the one before it plus one, the first 0
+ * (`EXT4_FC_REASON_MAX`). Written as an expression over the previous name, evaluated when looked up.
+ */
+export function implicitEnumerators(body: string): [string, string][] {
+  const out: [string, string][] = [];
+  let prev: string | undefined;
+  const clean = body.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ').replace(/^[ \t]*#[^\n]*$/gm, ' ');
+  for (const part of clean.split(',')) {
+    const m = /^\s*([A-Za-z_]\w*)\s*(=)?/.exec(part);
+    if (!m) {
+      if (part.trim() !== '') prev = undefined;
+      continue;
+    }
+    if (!m[2] && /^[A-Z][A-Z0-9_]+$/.test(m[1]!)) out.push([m[1]!, prev === undefined ? '0' : `${prev} + 1`]);
+    prev = m[1];
+  }
   return out;
 }
 
@@ -349,14 +419,15 @@ function definedNameHashes(buf: Buffer): Float64Array | undefined {
   if (buf.includes('enum')) {
     // `NAME =` (ENUM_NAME), read backwards from each '=': blanks, then a name of [A-Z0-9_] that starts with
     // [A-Z] after a non-word byte. The regex tried every capital letter of the file and cost 5x this.
-    for (let at = buf.indexOf(61); at >= 0; at = buf.indexOf(61, at + 1)) {
+    // Enumerators without a value (`NAME,`, `NAME }`) are read the same way back from ',' and '}'.
+    const hashBack = (at: number): void => {
       let k = at - 1;
       while (isSpaceByte(buf[k])) k--;
       const end = k + 1;
       while (isUpperWordByte(buf[k])) k--;
       const start = k + 1;
       const first = buf[start]!;
-      if (end - start < 2 || first < 65 || first > 90 || isWordByte(buf[k])) continue;
+      if (end - start < 2 || first < 65 || first > 90 || isWordByte(buf[k])) return;
       let h = 0x811c9dc5;
       let g = 0x9e3779b9;
       for (let i = start; i < end; i++) {
@@ -364,7 +435,8 @@ function definedNameHashes(buf: Buffer): Float64Array | undefined {
         g = Math.imul(g ^ buf[i]!, 0x5bd1e995);
       }
       hashes.push(join53(h, g));
-    }
+    };
+    for (const byte of [61, 44, 125]) for (let at = buf.indexOf(byte); at >= 0; at = buf.indexOf(byte, at + 1)) hashBack(at);
   }
   if (hashes.length === 0) return undefined;
   const sorted = Float64Array.from(hashes).sort();

@@ -71,6 +71,11 @@ export function readSyscallDefinitions(text: string): SyscallDefinition[] {
       continue;
     }
     for (let i = 0; i < arity; i++) def.params.push({ type: stringifiedType(args[1 + 2 * i]!), name: args[2 + 2 * i]! });
+    const odd = def.params.find((p) => !/^[A-Za-z_]\w*$/.test(p.name) || p.type === '');
+    if (odd) {
+      out.push({ ...def, params: [], problem: `SYSCALL_DEFINE${arity}(${def.name}): cannot read the parameter '${odd.type} ${odd.name}'` });
+      continue;
+    }
     out.push(def);
   }
   return out;

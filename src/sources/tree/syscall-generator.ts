@@ -15,7 +15,7 @@
  */
 import type { Field, PrintFormat } from '../../model/snapshot.js';
 import { evaluateConstant } from '../../util/cexpr.js';
-import { matchingBracket, readStringLiterals, splitTopLevel, stripComments } from '../../util/ctext.js';
+import { CTextError, matchingBracket, readStringLiterals, splitTopLevel, stripComments } from '../../util/ctext.js';
 import { parseFieldDeclaration, parsePrintFormat } from '../tracefs/format.js';
 import type { SyscallParam } from './syscall-defs.js';
 
@@ -48,6 +48,16 @@ export interface SyscallGenerator {
 
 /** The tree's generator, or why it could not be read. */
 export function readSyscallGenerator(read: (rel: string) => string | undefined): SyscallGenerator | string {
+  try {
+    return readGenerator(read);
+  } catch (e) {
+    // Unterminated comments, unbalanced braces: the code is not a form this reader knows.
+    if (e instanceof CTextError) return `${GENERATOR_FILE}: ${e.message}`;
+    throw e;
+  }
+}
+
+function readGenerator(read: (rel: string) => string | undefined): SyscallGenerator | string {
   const raw = read(GENERATOR_FILE);
   if (raw === undefined) return `${GENERATOR_FILE} not found`;
   const code = stripComments(raw);
@@ -113,7 +123,8 @@ export function readSyscallGenerator(read: (rel: string) => string | undefined):
         if (recorded.includes(i)) args.push(asString ? `__get_str(__${params[i]!.name}_val)` : `__print_dynamic_array(__${params[i]!.name}_val, 1)`);
       }
       const text = `"${parts.join(', ')}"${args.map((a) => `, ${a}`).join('')}`;
-      return { fields, print: parsePrintFormat(text)! };
+      const print = parsePrintFormat(text);
+      return print ? { fields, print } : { fields, problem: `sys_enter_${tableName}: the print format could not be built` };
     },
     exit(headerEnd) {
       const n = nrField(headerEnd);

@@ -87,15 +87,6 @@ export function syscallEvents(input: SyscallInput): { events: EventDef[]; proble
   const problems: Problem[] = [];
   const table = input.read(SYSCALL_TABLE);
   if (table === undefined) return { events: [], problems };
-  const gen = readSyscallGenerator(input.read);
-  if (typeof gen === 'string') {
-    problems.push({ file: GENERATOR_FILE, message: `syscall events not predicted: ${gen}` });
-    return { events: [], problems };
-  }
-  if (input.headerEnd === undefined) {
-    problems.push({ file: SYSCALL_TABLE, message: 'syscall events not predicted: the common header (struct trace_entry) is unknown' });
-    return { events: [], problems };
-  }
   const byName = new Map<string, { file: string; def: SyscallDefinition }[]>();
   for (const f of input.files) {
     for (const def of f.defs) {
@@ -108,9 +99,24 @@ export function syscallEvents(input: SyscallInput): { events: EventDef[]; proble
       l.push({ file: f.file, def });
     }
   }
+  const gen = readSyscallGenerator(input.read);
+  if (typeof gen === 'string') {
+    problems.push({ file: GENERATOR_FILE, message: `syscall events not predicted: ${gen}` });
+    return { events: [], problems };
+  }
+  if (input.headerEnd === undefined) {
+    problems.push({ file: SYSCALL_TABLE, message: 'syscall events not predicted: the common header (struct trace_entry) is unknown' });
+    return { events: [], problems };
+  }
+  const entries = readSyscallTable(table);
+  if (entries.length === 0) {
+    // A table of another form (or an empty one) must not look like a kernel without syscalls.
+    problems.push({ file: SYSCALL_TABLE, message: 'syscall events not predicted: no 64-bit entry point (<nr> common|64 <name> sys_<name>) read' });
+    return { events: [], problems };
+  }
   const events: EventDef[] = [];
   const truth = x86_64Conditions(input.read);
-  for (const entry of readSyscallTable(table)) {
+  for (const entry of entries) {
     const picked = pickDefinition(byName.get(entry.name) ?? [], truth);
     // A table entry without a SYSCALL_DEFINE (an arch stub written by hand) has no metadata: no events.
     if (!picked) continue;
