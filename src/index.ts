@@ -8,7 +8,7 @@
  *   const outcome = await diff('old.json.gz', 'linux-6.12/');
  *   console.log(outcome.report.summary, await render(outcome, { format: 'markdown' }));
  */
-export { type Outcome, type PatchInput, type PatchOutcome, type SideInput, type LoadingOptions, type RuleOptions, checkPatch, diff, history, lint, load } from './api/run.js';
+export { type ConsumerOptions, type Outcome, type PatchInput, type PatchOutcome, type SideInput, type LoadingOptions, type RuleOptions, checkPatch, consumersAgainst, diff, history, lint, load } from './api/run.js';
 export { type RenderSettings, render } from './api/render.js';
 
 // Sources
@@ -22,11 +22,13 @@ export { type Facets, FACETS, facetsOf, sharedFacets, sideFacets } from './model
 export { type SideInfo, describeSource } from './model/side.js';
 export { makeSnapshot, serializeSnapshot } from './model/canonical.js';
 export { architectureWarning, wordSize } from './model/arch.js';
+export { type Fingerprint, type FingerprintFacet, FINGERPRINT_FACETS, fingerprintOf } from './model/fingerprint.js';
+export { type EventIndex, type IndexedEvent, eventCount, indexOf } from './model/event-index.js';
 
 // Comparison, rules, engine
 export { type Comparison, type EventPair, type FieldMatching, type FieldPair, compareSnapshots as compare, compareSnapshots } from './diff/compare.js';
 export { RULES, findRule } from '../rules/index.js';
-export type { AuditContext, AuditRule, ConsumerContext, ConsumerRule, DriftRule, Emit, Report, Rule, RuleCategory, RuleMeta } from './engine/rule.js';
+export type { AuditContext, AuditLookup, AuditRule, ConsumerContext, ConsumerRule, DriftRule, Emit, Report, Rule, RuleCategory, RuleMeta } from './engine/rule.js';
 export { introducedAuditFindings, runAudit, runConsumers, runDiff, type RunOptions } from './engine/run.js';
 export { type Finding, type Severity, type SeverityOrOff, type Summary, SEVERITIES, compareFindings, summarize } from './engine/finding.js';
 export { type EngineConfig, EMPTY_CONFIG } from './engine/config.js';
@@ -35,9 +37,23 @@ export { readConfigFile } from './config/load.js';
 // Consumers
 export type { AttachKind, ConsumerFamily, ConsumerInventory, ConsumerProblem, ConsumerTool, ReadMode, Use } from './consumers/model.js';
 export type { ConsumerFile, ConsumerReader, ConsumerReading } from './consumers/reader.js';
-export { CONSUMER_READERS } from './consumers/registry.js';
+export { CONSUMER_READERS, consumerReaderFor } from './consumers/registry.js';
+export { readConsumers } from './consumers/read.js';
+export { type Verdict, checkUseAcross, checkUseOn, resolveUse } from './consumers/check.js';
+export { type InventoryCounts, inventoryCounts, renderInventory } from './consumers/inventory-report.js';
 
 // Reports
+export {
+  type FingerprintEntry,
+  type FingerprintList,
+  type FingerprintMismatch,
+  FINGERPRINTS_SCHEMA,
+  checkFingerprints,
+  fingerprintsJson,
+  fingerprintsText,
+  listFingerprints,
+  readFingerprints,
+} from './report/fingerprints.js';
 export { FORMATS, type FormatName, reporterFor } from './report/index.js';
 export { type ReportData, type ReportFinding, type Reporter, type RenderOptions, makeReport } from './report/model.js';
 export { type ScopeInfo, type ScopeOptions, applyDisplayThreshold, checkScopeAgainst, scopeReport } from './report/scope.js';

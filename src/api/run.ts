@@ -5,8 +5,8 @@
  */
 import { compareSnapshots } from '../diff/compare.js';
 import type { EngineConfig } from '../engine/config.js';
-import { runAudit, runDiff } from '../engine/run.js';
-import type { Use } from '../consumers/model.js';
+import { runAudit, runConsumers, runDiff } from '../engine/run.js';
+import type { ConsumerInventory, Use } from '../consumers/model.js';
 import { type HistoryData, buildHistory } from '../history/build.js';
 import { describeSource } from '../model/side.js';
 import type { Snapshot, SourceKind } from '../model/snapshot.js';
@@ -28,6 +28,12 @@ export interface LoadingOptions {
   onProgress?: (label: string, done: number, total: number) => void;
   /** Steps of a tree read, per argument: listing, reading files, building units, done. */
   onPhase?: (label: string, phase: LoadPhase) => void;
+}
+
+/** Consumers to check: an inventory (readConsumers) — its uses, and the report's consumer summary — or bare uses. */
+export interface ConsumerOptions {
+  consumers?: ConsumerInventory;
+  uses?: readonly Use[];
 }
 
 export interface RuleOptions {
@@ -75,19 +81,22 @@ function sideProblems(s: Snapshot, side: 'old' | 'new') {
 export async function diff(
   oldInput: SideInput,
   newInput: SideInput,
-  opts: LoadingOptions & RuleOptions & { uses?: readonly Use[] } = {},
+  opts: LoadingOptions & RuleOptions & ConsumerOptions = {},
 ): Promise<Outcome> {
   const oldSide = await load(oldInput, opts);
   const newSide = await load(newInput, opts);
-  const findings = runDiff(compareSnapshots(oldSide.snapshot, newSide.snapshot), {
+  const uses = opts.consumers?.uses ?? opts.uses;
+  // Consumer rules may look for any pair, so only a diff without uses leaves unchanged ones out.
+  const findings = runDiff(compareSnapshots(oldSide.snapshot, newSide.snapshot, { onlyChanged: !uses }), {
     ...(opts.config ? { config: opts.config } : {}),
-    ...(opts.uses ? { uses: opts.uses } : {}),
+    ...(uses ? { uses } : {}),
   });
   const report = makeReport({
     old: describeSource(oldSide.label, oldSide.kind, oldSide.snapshot),
     new: describeSource(newSide.label, newSide.kind, newSide.snapshot),
     findings,
     problems: [...sideProblems(oldSide.snapshot, 'old'), ...sideProblems(newSide.snapshot, 'new')],
+    ...(opts.consumers ? { consumers: opts.consumers } : {}),
   });
   return { report, old: oldSide, new: newSide };
 }
@@ -106,7 +115,7 @@ export async function lint(input: SideInput, opts: LoadingOptions & RuleOptions 
 }
 
 /** `tpdrift history`: the same events across several kernels, oldest first. */
-export async function history(inputs: readonly SideInput[], opts: LoadingOptions & { events?: string[] } = {}): Promise<HistoryData> {
+export async function history(inputs: readonly SideInput[], opts: LoadingOptions & ConsumerOptions & { events?: string[] } = {}): Promise<HistoryData> {
   const sides = [];
   for (const input of inputs) {
     const src = await load(input, opts);
@@ -114,7 +123,8 @@ export async function history(inputs: readonly SideInput[], opts: LoadingOptions
   }
   // A pattern no kernel has is a typo, not "0 of 0 events changed".
   if (opts.events?.length) checkScopeAgainst({ events: opts.events }, sides.map((s) => s.snapshot));
-  return buildHistory(sides, opts.events ? { events: opts.events } : {});
+  const uses = opts.consumers?.uses ?? opts.uses;
+  return buildHistory(sides, { ...(opts.events ? { events: opts.events } : {}), ...(uses ? { uses } : {}) });
 }
 
 /** A patch for checkPatch: its text (a unified diff, or a `git format-patch` mail or series) and how to name it. */
@@ -135,17 +145,30 @@ export interface PatchOutcome extends PatchCheck {
 export async function checkPatch(
   tree: string,
   patches: readonly PatchInput[],
-  opts: RuleOptions & { onProgress?: (done: number, total: number) => void; onPhase?: (phase: LoadPhase) => void } = {},
+  opts: RuleOptions & ConsumerOptions & { onProgress?: (done: number, total: number) => void; onPhase?: (phase: LoadPhase) => void } = {},
 ): Promise<PatchOutcome> {
   const series = patches.flatMap((p) => readPatchText(p.text, p.label));
+  const uses = opts.consumers?.uses ?? opts.uses;
   const check = await checkPatchSeries(tree, series, {
     ...(opts.config ? { config: opts.config } : {}),
+    ...(uses ? { uses } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
   });
   const label = `${tree} + ${patches.map((p) => p.label).join(' ')}`;
   const problems = sideProblems(check.after, 'new').filter((p) => check.touched.includes(p.file));
   // The header names the release and architecture, as diff and lint do.
-  const report = makeReport({ new: describeSource(label, 'tree', check.after), findings: check.findings, problems });
+  const report = makeReport({ new: describeSource(label, 'tree', check.after), findings: check.findings, problems, ...(opts.consumers ? { consumers: opts.consumers } : {}) });
   return { ...check, report };
+}
+
+/**
+ * `tpdrift consumers --against`: would these tools work on this kernel? Every use checked against one kernel
+ * (events, fields and arguments exist, fixed offsets right, argument types compatible).
+ */
+export async function consumersAgainst(inventory: ConsumerInventory, kernel: SideInput, opts: LoadingOptions & RuleOptions = {}): Promise<Outcome> {
+  const src = await load(kernel, opts);
+  const findings = runConsumers({ uses: inventory.uses, kernel: src.snapshot }, opts.config ? { config: opts.config } : {});
+  const report = makeReport({ new: describeSource(src.label, src.kind, src.snapshot), findings, problems: sideProblems(src.snapshot, 'new'), consumers: inventory });
+  return { report, new: src };
 }

@@ -15,6 +15,8 @@ import { rulesCommand } from './commands/rules.js';
 import { lintCommand } from './commands/lint.js';
 import { checkPatchCommand } from './commands/check-patch.js';
 import { historyCommand } from './commands/history.js';
+import { fingerprintCommand } from './commands/fingerprint.js';
+import { consumersCommand } from './commands/consumers.js';
 
 export type { Io } from './context.js';
 
@@ -33,6 +35,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command(checkPatchCommand(io, result))
     .command(rulesCommand(io, result))
     .command(historyCommand(io, result))
+    .command(fingerprintCommand(io, result))
+    .command(consumersCommand(io, result))
     .demandCommand(1, 'name a command')
     .strict()
     .version(TOOL_VERSION)

@@ -34,6 +34,17 @@ export interface ReportArgs {
   show?: Severity;
   /** --summary: the summary view alone. */
   summary?: boolean;
+  /** Consumer programs and manifests (files or folders) whose uses the consumer rules check. */
+  consumers?: string[];
+}
+
+/** `--consumers <paths...>`: diff, check-patch and history check these tools' uses against the change. */
+export function withConsumersOption<T>(y: Argv<T>) {
+  return y.option('consumers', {
+    type: 'string',
+    array: true,
+    describe: 'consumer programs or folders (bpftrace .bt, bcc tools, libbpf-tools, manifests): report which of them the change breaks (default: the config file\'s "consumers")',
+  });
 }
 
 /** The options every findings report takes. */

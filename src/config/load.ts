@@ -21,6 +21,8 @@ export interface ConfigFile {
   rules?: Record<string, RuleValue>;
   overrides?: { events: string[]; rules: Record<string, RuleValue> }[];
   abiPolicy?: { tracepointOnly?: string[] };
+  /** Consumer programs or folders, relative to the config file (read by src/cli/consumer-args.ts). */
+  consumers?: string[];
 }
 
 function setting(v: RuleValue): RuleSetting {

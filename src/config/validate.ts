@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
 
-export type SchemaName = 'config' | 'baseline' | 'suppressions';
+export type SchemaName = 'config' | 'baseline' | 'suppressions' | 'consumer-manifest';
 
 export function schemaPath(name: SchemaName): string {
   // src/config/ → ../../schema ; dist/src/config/ → ../../../schema

@@ -44,8 +44,33 @@ export interface Use {
   read: ReadMode;
   /** How the program copes when this is missing (`BPF.tracepoint_exists`, `bpf_core_field_exists`, a kprobe fallback). */
   guarded?: string;
+  /** For print-text reads: the TP_printk format text the program parses. */
+  print?: string;
   /** A kernel-version gate the program chose this use by (e.g. `LINUX_KERNEL_VERSION >= KERNEL_VERSION(5, 11, 0)`). */
   gate?: string;
+  /**
+   * The same gate as the kernel releases it selects: the use is taken on a kernel whose version is at least
+   * `from` and below `below` (either may be absent). Uses of one program and event with different ranges are
+   * alternatives of each other (e.g. `ctx[1]` below 5.11.0, `ctx[0]` from 5.11.0 on).
+   */
+  gateRange?: VersionRange;
+  /** The BPF program (libbpf, .bpf.c: its function name) the use belongs to. */
+  program?: string;
+  /**
+   * The C struct the program reads the record through, when it says (`trace_event_raw_sched_switch`): a CO-RE
+   * reader relocates against the kernel's struct of that name, so the event's class must still be called that.
+   */
+  struct?: string;
+  /** The access path within `struct` when it is not just `field` (`args[1]`, `prev_comm[0]`). */
+  member?: string;
+  /** The source file a line number refers to when it is not `file` (a binary's embedded line info). */
+  source?: string;
+}
+
+/** Kernel releases as `major.minor.patch`; `from` inclusive, `below` exclusive. */
+export interface VersionRange {
+  from?: string;
+  below?: string;
 }
 
 /** Something a consumer reader could not read: reported, never silently skipped. */

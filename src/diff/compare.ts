@@ -6,6 +6,7 @@ import type { EventDef, Field, Snapshot } from '../model/snapshot.js';
 import { type Facets, sharedFacets, sideFacets } from '../model/facets.js';
 import { eventKey } from '../model/snapshot.js';
 import { compareKeys } from '../model/canonical.js';
+import { type EventIndex, type IndexedEvent, indexOf } from '../model/event-index.js';
 
 export interface FieldPair {
   old: Field;
@@ -119,8 +120,8 @@ function pairEvents(old: EventDef, neu: EventDef, relation: EventRelation): Even
   return { old, new: neu, relation, fields };
 }
 
-function groupBy(events: EventDef[], key: (e: EventDef) => string): Map<string, EventDef[]> {
-  const m = new Map<string, EventDef[]>();
+function groupBy<T>(events: readonly T[], key: (e: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
   for (const e of events) {
     const k = key(e);
     const list = m.get(k);
@@ -135,21 +136,34 @@ function bodySignature(e: EventDef): string {
   return JSON.stringify(e.fields.map((f) => [f.name, fieldShape(f)]));
 }
 
-export function compareSnapshots(old: Snapshot, neu: Snapshot): Comparison {
+export interface CompareOptions {
+  /**
+   * Leave out the pairs no drift rule could report: with two indexed snapshots (read from files tpdrift
+   * wrote), an event key with one event on each side and equal definition fingerprints is not decoded and
+   * not paired. What the rules find is the same; `pairs` then holds only the events that changed. Off by
+   * default, for callers that want every pair; a diff that only runs the drift and audit rules turns it on.
+   */
+  onlyChanged?: boolean;
+}
+
+export function compareSnapshots(old: Snapshot, neu: Snapshot, opts: CompareOptions = {}): Comparison {
   const fo = sideFacets(old);
   const fn = sideFacets(neu);
   const shared = sharedFacets(fo, fn);
   // A side that cannot see bare tracepoints (tracefs) or syscall events (a tree) must not make the other
   // side's look added or removed.
-  const visible = (e: EventDef): boolean =>
+  const visible = (e: Pick<EventDef, 'kind' | 'system'>): boolean =>
     (shared.tracepoints || e.kind !== 'tracepoint') && (shared.syscalls || e.kind !== 'syscall') && (shared.ftraceEvents || e.system !== 'ftrace');
-  const oldEvents = old.events.filter(visible);
-  const newEvents = neu.events.filter(visible);
-
   const pairedBy = shared.systems ? 'key' : 'name';
   const keyOf = shared.systems ? eventKey : (e: EventDef) => e.name;
-  const oldByKey = groupBy(oldEvents, keyOf);
-  const newByKey = groupBy(newEvents, keyOf);
+  // Definition fingerprints are indexed by system:name: the shortcut serves sides that both tell systems.
+  const oldIndex = opts.onlyChanged && shared.systems ? indexOf(old) : undefined;
+  const newIndex = opts.onlyChanged && shared.systems ? indexOf(neu) : undefined;
+  const { oldByKey, newByKey } =
+    oldIndex && newIndex
+      ? changedEventsByKey(oldIndex, newIndex, visible)
+      : { oldByKey: groupBy(old.events.filter(visible), keyOf), newByKey: groupBy(neu.events.filter(visible), keyOf) };
+
   const pairs: EventPair[] = [];
   let removed: EventDef[] = [];
   let added: EventDef[] = [];
@@ -221,6 +235,36 @@ export function compareSnapshots(old: Snapshot, neu: Snapshot): Comparison {
     added,
     unread,
   };
+}
+
+/**
+ * Two indexed snapshots (model/event-index.ts): the events to pair, by key, leaving out every key that
+ * holds one event on each side with the same definition fingerprint. Such a pair is equal in everything the
+ * diff compares, so no drift rule could report it (and nothing audits an event no drift rule reported); it
+ * is never decoded. Every other event is decoded, and pairs exactly as in a comparison of whole snapshots.
+ * Keys stay in the order of the events, as grouping the decoded lists would give them.
+ */
+function changedEventsByKey(
+  oldIndex: EventIndex,
+  newIndex: EventIndex,
+  visible: (e: Pick<EventDef, 'kind' | 'system'>) => boolean,
+): { oldByKey: Map<string, EventDef[]>; newByKey: Map<string, EventDef[]> } {
+  const oldEntries = groupBy(oldIndex.entries.filter(visible), (e) => e.key);
+  const newEntries = groupBy(newIndex.entries.filter(visible), (e) => e.key);
+  const unchanged = (key: string, olds: IndexedEvent[]): boolean => {
+    const news = newEntries.get(key);
+    return olds.length === 1 && news?.length === 1 && olds[0]!.fingerprint.definition === news[0]!.fingerprint.definition;
+  };
+  const oldByKey = new Map<string, EventDef[]>();
+  for (const [key, olds] of oldEntries) {
+    if (!unchanged(key, olds)) oldByKey.set(key, olds.map((e) => oldIndex.event(e.ordinal)));
+  }
+  const newByKey = new Map<string, EventDef[]>();
+  for (const [key, news] of newEntries) {
+    const olds = oldEntries.get(key);
+    if (!olds || !unchanged(key, olds)) newByKey.set(key, news.map((e) => newIndex.event(e.ordinal)));
+  }
+  return { oldByKey, newByKey };
 }
 
 /** Files a side's snapshot says it could not read (whole or in part). */

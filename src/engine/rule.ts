@@ -5,7 +5,7 @@
  */
 import type { Comparison } from '../diff/compare.js';
 import type { EventDef, Snapshot, SourceLocation } from '../model/snapshot.js';
-import type { Use } from '../consumers/model.js';
+import type { AttachKind, ConsumerFamily, ReadMode, Use } from '../consumers/model.js';
 import type { Finding, FindingLocation, Severity } from './finding.js';
 
 export type RuleCategory = 'drift' | 'audit' | 'consumer';
@@ -47,6 +47,21 @@ export interface Report {
   events?: string[];
   /** The DECLARE_EVENT_CLASS this finding comes from, for fan-out grouping. */
   class?: string;
+  /** Consumer rules: the use that breaks. */
+  consumer?: ConsumerRef;
+  /** Consumer rules: the kernel change behind it, as the drift rule id that reports it. */
+  cause?: string;
+}
+
+/** A consumer use as findings name it. */
+export interface ConsumerRef {
+  tool: string;
+  family: ConsumerFamily;
+  file: string;
+  line?: number;
+  read: ReadMode;
+  attach: AttachKind;
+  guarded?: string;
 }
 
 export type Emit = (r: Report) => void;
@@ -62,10 +77,23 @@ export interface AuditContext {
   events: EventDef[];
   /** True when auditing what a change adds (a patch, the new side of a diff), false for a whole-tree lint. */
   isChange: boolean;
-  /** All events of the snapshot (for cross-event rules such as duplicate-event-body). */
+  /**
+   * All events of the snapshot (for cross-event rules). An indexed snapshot decodes them all when this is
+   * read: a rule that needs only some asks `lookup` (through `eventLookups`).
+   */
   all: EventDef[];
+  /** Lookups over `all` that an indexed snapshot answers decoding only what they return. */
+  lookup?: AuditLookup;
   /** In a diff or patch check: the events the change adds (not only changes). */
   added?: EventDef[];
+}
+
+/** Questions about all of a snapshot's events; each answer in the snapshot's order. */
+export interface AuditLookup {
+  /** The events with this `system:name` key. */
+  byKey(key: string): EventDef[];
+  /** Every event with e's system, kind, TP_PROTO and print format (e's own included): a superset of e's look-alikes. */
+  alike(e: EventDef): EventDef[];
 }
 
 export interface AuditRule {

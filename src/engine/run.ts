@@ -7,7 +7,10 @@ import type { EventDef } from '../model/snapshot.js';
 import { eventKey } from '../model/snapshot.js';
 import { RULES } from '../../rules/index.js';
 import type { Use } from '../consumers/model.js';
+import { resolveUse } from '../consumers/check.js';
 import { type AuditContext, type ConsumerContext, type Report, type Rule, isAuditRule, isConsumerRule, isDriftRule } from './rule.js';
+import { filteredLookup, indexLookup, listLookup } from './lookup.js';
+import { indexOf } from '../model/event-index.js';
 import { type EngineConfig, EMPTY_CONFIG, eventPatternMatches } from './config.js';
 import { type Finding, type SeverityOrOff, compareFindings } from './finding.js';
 
@@ -60,6 +63,8 @@ function toFindings(rule: Rule, reports: Report[], config: EngineConfig): Findin
     if (r.new !== undefined) f.new = r.new;
     if (r.location !== undefined) f.location = r.location;
     if (r.events !== undefined) f.events = r.events;
+    if (r.consumer !== undefined) f.consumer = r.consumer;
+    if (r.cause !== undefined) f.cause = r.cause;
     findings.push(f);
   }
   return findings;
@@ -91,6 +96,25 @@ export function changedEvents(cmp: Comparison, driftReports: Report[]): EventDef
   return [...cmp.added, ...changed];
 }
 
+/**
+ * What the audit rules get in a diff: one side's changed events, with `all` of that side read only if a rule
+ * asks, and an indexed side's lookups answered from its index (decoding only what they return).
+ */
+function auditInput(side: Comparison['new'], events: EventDef[], extra: { added?: EventDef[] }): AuditContext {
+  const input: AuditContext = {
+    snapshot: side,
+    events,
+    get all() {
+      return side.events;
+    },
+    isChange: true,
+  };
+  if (extra.added) input.added = extra.added;
+  const index = indexOf(side);
+  if (index) input.lookup = indexLookup(index);
+  return input;
+}
+
 export function runDiff(cmp: Comparison, opts: RunOptions = {}): Finding[] {
   const config = opts.config ?? EMPTY_CONFIG;
   const rules = opts.rules ?? RULES;
@@ -106,12 +130,13 @@ export function runDiff(cmp: Comparison, opts: RunOptions = {}): Finding[] {
   }
   const audited = changedEvents(cmp, driftReports);
   if (audited.length > 0) {
-    const after = runAudit({ snapshot: cmp.new, events: audited, all: cmp.new.events, added: cmp.added, isChange: true }, { config, rules });
+    const after = runAudit(auditInput(cmp.new, audited, { added: cmp.added }), { config, rules });
     findings.push(...introducedAuditFindings(cmp, audited, after, { config, rules }));
   }
   if (opts.uses) {
     const drift = findings.filter((f) => rules.some((r) => isDriftRule(r) && r.meta.id === f.rule)).sort(compareFindings);
     findings.push(...runConsumers({ uses: opts.uses, kernel: cmp.new, cmp, drift }, { config, rules }));
+    annotateConsumers(drift, opts.uses, cmp);
   }
   return findings.sort(compareFindings);
 }
@@ -126,7 +151,7 @@ export function introducedAuditFindings(cmp: Comparison, audited: readonly Event
   const oldEvents = cmp.pairs.filter((p) => auditedKeys.has(eventKey(p.new))).map((p) => p.old);
   if (oldEvents.length === 0) return after;
   const newKeyOf = new Map(cmp.pairs.map((p) => [eventKey(p.old), eventKey(p.new)]));
-  const before = runAudit({ snapshot: cmp.old, events: oldEvents, all: cmp.old.events, isChange: true }, opts);
+  const before = runAudit(auditInput(cmp.old, oldEvents, {}), opts);
   const had = new Set<string>();
   for (const f of before) for (const e of f.events ?? [f.event]) had.add(`${f.rule}\0${newKeyOf.get(e) ?? e}\0${f.field ?? ''}`);
   return after.filter((f) => !(f.events ?? [f.event]).every((e) => had.has(`${f.rule}\0${e}\0${f.field ?? ''}`)));
@@ -138,9 +163,54 @@ export function runAudit(input: AuditContext, opts: RunOptions = {}): Finding[] 
   // Syscall events are generated from SYSCALL_DEFINE and the `ftrace` system holds ftrace's own entries
   // (kernel/trace/trace_entries.h, printed by custom code): nobody writes them as trace events.
   const authored = (events: EventDef[]): EventDef[] => events.filter((e) => e.kind !== 'syscall' && e.system !== 'ftrace');
-  const ctx: AuditContext = { ...input, events: authored(input.events), all: authored(input.all) };
+  // `all` is read only by a rule that asks for it (an indexed snapshot decodes every event for it).
+  let all: EventDef[] | undefined;
+  const ctx: AuditContext = {
+    snapshot: input.snapshot,
+    events: authored(input.events),
+    isChange: input.isChange,
+    get all() {
+      return (all ??= authored(input.all));
+    },
+  };
   if (input.added) ctx.added = authored(input.added);
+  const isAuthored = (e: EventDef) => e.kind !== 'syscall' && e.system !== 'ftrace';
+  ctx.lookup = filteredLookup(input.lookup ?? listLookup(ctx.all), isAuthored);
   return runEach(rules.filter(isAuditRule), config, (rule, emit, options) => rule.check(ctx, emit, options));
+}
+
+
+/**
+ * Drift findings gain the tools that read what they touch: an event the use attaches to on either side (any
+ * of a class-wide finding's events) and, for a finding about one field, that field. A raw tracepoint name
+ * that several definitions share (arch variants, samples/) touches a removed one only if none is left.
+ */
+export function annotateConsumers(drift: readonly Finding[], uses: readonly Use[], cmp: Comparison): void {
+  const resolved = new Map<Use, { old: Set<string>; new: Set<string> }>();
+  const keysOf = (u: Use) => {
+    let r = resolved.get(u);
+    if (!r) {
+      r = { old: new Set(resolveUse(u, cmp.old).map(eventKey)), new: new Set(resolveUse(u, cmp.new).map(eventKey)) };
+      resolved.set(u, r);
+    }
+    return r;
+  };
+  for (const f of drift) {
+    const events = f.events ?? [f.event];
+    const byTool = new Map<string, Use>();
+    for (const u of uses) {
+      if (byTool.has(u.tool)) continue;
+      if (f.field !== undefined && u.field !== f.field) continue;
+      const r = keysOf(u);
+      if (!events.some((e) => r.old.has(e) || r.new.has(e))) continue;
+      if (f.rule === 'event-removed' && r.new.size > 0) continue;
+      byTool.set(u.tool, u);
+    }
+    if (byTool.size === 0) continue;
+    f.consumers = [...byTool.values()]
+      .map((u) => (u.line !== undefined ? { tool: u.tool, file: u.file, line: u.line } : { tool: u.tool, file: u.file }))
+      .sort((a, b) => (a.tool < b.tool ? -1 : a.tool > b.tool ? 1 : 0));
+  }
 }
 
 /** The consumer rules over a set of uses: against a comparison's new side, or one kernel alone. */

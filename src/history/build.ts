@@ -7,7 +7,8 @@
  */
 import { normalizeEventPattern } from '../report/scope.js';
 import { compareSnapshots } from '../diff/compare.js';
-import { runDiff } from '../engine/run.js';
+import { runConsumers, runDiff } from '../engine/run.js';
+import type { Use } from '../consumers/model.js';
 import { isDriftRule } from '../engine/rule.js';
 import type { Finding } from '../engine/finding.js';
 import { eventPatternMatches } from '../engine/config.js';
@@ -40,11 +41,17 @@ export interface HistoryData {
   /** Events with a change somewhere in the series (rows: the event, then each field that changed). */
   events: { event: string; rows: HistoryRow[] }[];
   /** Per step (kernel i-1 → i, i ≥ 1): events added, changed and removed. */
-  steps: { added: number; changed: number; removed: number; configBound: boolean }[];
+  steps: { added: number; changed: number; removed: number; configBound: boolean; consumers?: StepConsumers }[];
   totals: { eventsSeen: number; eventsChanged: number };
 }
 
 const DRIFT = RULES.filter(isDriftRule);
+
+/** With consumers given: what each step breaks (consumer-break findings) and which tools that affects. */
+export interface StepConsumers {
+  affected: string[];
+  breaks: { severity: Finding['severity']; event: string; tool: string; message: string }[];
+}
 
 function stateOf(rules: string[]): CellState {
   if (rules.some((r) => r === 'event-removed' || r === 'field-removed')) return 'removed';
@@ -52,7 +59,7 @@ function stateOf(rules: string[]): CellState {
   return 'changed';
 }
 
-export function buildHistory(sides: { info: SideInfo; snapshot: Snapshot }[], opts: { events?: string[] } = {}): HistoryData {
+export function buildHistory(sides: { info: SideInfo; snapshot: Snapshot }[], opts: { events?: string[]; uses?: readonly Use[] } = {}): HistoryData {
   if (sides.length < 2) throw new Error('history needs at least two kernels');
   const n = sides.length;
   // What changed into kernel i, by event and by field ('' for the event itself).
@@ -61,9 +68,19 @@ export function buildHistory(sides: { info: SideInfo; snapshot: Snapshot }[], op
   const byStep: Map<string, Map<string, Finding[]>>[] = [new Map()];
   /** Steps where one side is a whole tree and the other one configuration: presence is not comparable. */
   const configBound: boolean[] = [false];
+  const stepConsumers: (StepConsumers | undefined)[] = [undefined];
   for (let i = 1; i < n; i++) {
     const cmp = compareSnapshots(sides[i - 1]!.snapshot, sides[i]!.snapshot);
     configBound.push(cmp.configBound);
+    if (opts.uses) {
+      const breaks = runConsumers({ uses: opts.uses, kernel: cmp.new, cmp }).filter(
+        (f) => f.consumer && (!opts.events?.length || opts.events.some((p) => eventPatternMatches(p, f.event))),
+      );
+      stepConsumers[i] = {
+        affected: [...new Set(breaks.filter((f) => f.severity !== 'info').map((f) => f.consumer!.tool))].sort(),
+        breaks: breaks.map((f) => ({ severity: f.severity, event: f.event, tool: f.consumer!.tool, message: f.message })),
+      };
+    }
     const findings = runDiff(cmp, { rules: DRIFT });
     const m = new Map<string, Map<string, Finding[]>>();
     for (const f of findings) {
@@ -85,7 +102,9 @@ export function buildHistory(sides: { info: SideInfo; snapshot: Snapshot }[], op
   const keys = [...changedEvents].filter(wanted).sort((a, b) => (a === '*' ? -1 : b === '*' ? 1 : a < b ? -1 : a > b ? 1 : 0));
 
   const steps = byStep.slice(1).map((m, j) => {
-    const s = { added: 0, changed: 0, removed: 0, configBound: configBound[j + 1]! };
+    const s: HistoryData['steps'][number] = { added: 0, changed: 0, removed: 0, configBound: configBound[j + 1]! };
+    const sc = stepConsumers[j + 1];
+    if (sc) s.consumers = sc;
     for (const [ev, fm] of m) {
       if (!wanted(ev)) continue;
       const evRules = (fm.get('') ?? []).map((f) => f.rule);

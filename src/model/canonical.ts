@@ -15,7 +15,6 @@ import {
   eventKey,
 } from './snapshot.js';
 import { TOOL_VERSION } from '../version.js';
-import { stableStringify } from '../util/json.js';
 
 /** C spellings of the same integer type, mapped to the form the kernel's own headers use most. */
 const INTEGER_SPELLINGS: Record<string, string> = {
@@ -164,7 +163,4 @@ export function makeSnapshot(input: {
   return snap;
 }
 
-/** The snapshot file's text: canonical key order, one field per line, one trailing newline. */
-export function serializeSnapshot(s: Snapshot): string {
-  return stableStringify(s) + '\n';
-}
+export { serializeSnapshot } from './snapshot-text.js';

@@ -4,6 +4,7 @@
  * TRACE_SYSTEM. A `Record` over the origin kinds, so that a new kind cannot be added without saying what it tells.
  */
 import type { OriginKind, Snapshot } from './snapshot.js';
+import { hasEventOfKind } from './event-index.js';
 
 export interface Facets {
   /** Print arguments as the kernel prints them after preprocessing (tracefs), or as written (tree). */
@@ -60,7 +61,7 @@ export function sideFacets(s: Snapshot): Facets {
   // A tree's syscall events are predicted from its x86_64 syscall table and its trace_syscalls.c: a tree
   // that has none (a partial tree, a generator of unknown form, a snapshot made before they were predicted)
   // cannot tell them, and must not make the other side's look added or removed.
-  if (f.syscalls && s.kernel.kind === 'tree' && !s.events.some((e) => e.kind === 'syscall')) return { ...f, syscalls: false };
+  if (f.syscalls && s.kernel.kind === 'tree' && !hasEventOfKind(s, 'syscall')) return { ...f, syscalls: false };
   return f;
 }
 

@@ -1,5 +1,6 @@
 /** How reports name one side of a comparison: the argument as given, its kind, and what it holds. */
 import type { Snapshot, SourceKind } from './snapshot.js';
+import { eventCount } from './event-index.js';
 
 export interface SideInfo {
   label: string;
@@ -10,7 +11,7 @@ export interface SideInfo {
 }
 
 export function describeSource(label: string, kind: SourceKind, snapshot: Snapshot): SideInfo {
-  const info: SideInfo = { label, kind, events: snapshot.events.length };
+  const info: SideInfo = { label, kind, events: eventCount(snapshot) };
   if (snapshot.kernel.release) info.release = snapshot.kernel.release;
   if (snapshot.kernel.arch) info.arch = snapshot.kernel.arch;
   return info;

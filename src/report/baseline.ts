@@ -116,6 +116,11 @@ export function applyAcceptance(
   });
   const out: ReportData = { ...report, findings, summary: { error: 0, warning: 0, info: 0 } };
   for (const f of findings) if (!f.suppressed) out.summary[f.severity]++;
+  if (out.consumers) {
+    const affected = new Set<string>();
+    for (const f of findings) if (f.rule === 'consumer-break' && f.consumer && !f.suppressed && f.severity !== 'info') affected.add(f.consumer.tool);
+    out.consumers = { ...out.consumers, affected: [...affected].sort() };
+  }
   const staleEntries = input.baseline ? input.baseline.data.entries.filter((e) => !seen.has(e.fingerprint)) : [];
   const unusedSuppressions = input.suppressions ? input.suppressions.entries.filter((_, i) => !used.has(i)) : [];
   if (input.baseline) {

@@ -30,7 +30,15 @@ export function plural(n: number, word: string): string {
 export function summaryLine(report: ReportData): string {
   const s = report.summary;
   const suppressed = report.findings.filter((f) => f.suppressed).length;
-  return `${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info${suppressed ? `, ${suppressed} suppressed` : ''}`;
+  const consumers = report.consumers ? `; ${report.consumers.affected.length} of ${plural(report.consumers.reading, 'tool')} affected` : '';
+  return `${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info${suppressed ? `, ${suppressed} suppressed` : ''}${consumers}`;
+}
+
+/** The tools a drift finding touches, as one short line (`read by: runqlat.bt (file:21), ...`). */
+export function readByNote(f: ReportFinding, max = 6): string | undefined {
+  if (!f.consumers || f.consumers.length === 0) return undefined;
+  const shown = f.consumers.slice(0, max).map((c) => `${c.tool} (${c.file}${c.line !== undefined ? `:${c.line}` : ''})`);
+  return `read by: ${shown.join(', ')}${f.consumers.length > max ? `, … ${f.consumers.length - max} more` : ''}`;
 }
 
 /** Notes about the baseline and the suppressions file, one line each. */

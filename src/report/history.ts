@@ -20,6 +20,11 @@ export function renderHistoryText(h: HistoryData): string {
       `[${i + 1}] → [${i + 2}]: ${s.added} events added, ${s.changed} changed, ${s.removed} removed${s.configBound ? ' (a whole tree against one configuration: events on one side only are shown absent, not added or removed)' : ''}`,
     ),
   );
+  h.steps.forEach((s, i) => {
+    if (!s.consumers) return;
+    lines.push(`[${i + 1}] → [${i + 2}]: consumers affected: ${s.consumers.affected.length ? s.consumers.affected.join(', ') : 'none'}`);
+    for (const b of s.consumers.breaks) lines.push(`    ${b.severity} ${b.message}`);
+  });
   lines.push('', `legend: ${GLYPH.same} present  ${GLYPH.added} added  ${GLYPH.changed} changed  ${GLYPH.removed} removed  ${GLYPH.absent} absent`, '');
   const width = Math.min(60, Math.max(10, ...h.events.flatMap((e) => e.rows.map((r) => (r.field ? r.field.length + 2 : r.event.length)))));
   const head = ' '.repeat(width) + '  ' + h.kernels.map((_, i) => String(i + 1).padStart(3)).join('');

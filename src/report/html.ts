@@ -5,7 +5,7 @@
  */
 import { SEVERITIES, type Severity } from '../engine/finding.js';
 import type { EventLayout, Reporter, ReportData, ReportFinding } from './model.js';
-import { acceptanceNotes, describeSide, showValue, clip, summaryLine } from './common.js';
+import { acceptanceNotes, describeSide, readByNote, showValue, clip, summaryLine } from './common.js';
 import { esc, page } from './html-kit.js';
 
 const CSS = `
@@ -77,7 +77,7 @@ function findingItem(f: ReportFinding): string {
   const supp = f.suppressed
     ? ` <span class="mute">(suppressed${f.suppression?.kind === 'baseline' ? ': baseline' : f.suppression?.reason ? `: ${esc(f.suppression.reason)}` : ''})</span>`
     : '';
-  return `<li class="finding${f.suppressed ? ' suppressed' : ''}" ${attrs}><span class="badge ${f.severity}">${f.severity}</span> <code>${esc(f.rule)}</code>${f.field ? ` <b class="mono">${esc(f.field)}</b>` : ''} ${esc(f.message)}${loc}${supp}${change}${also}</li>`;
+  return `<li class="finding${f.suppressed ? ' suppressed' : ''}" ${attrs}><span class="badge ${f.severity}">${f.severity}</span> <code>${esc(f.rule)}</code>${f.field ? ` <b class="mono">${esc(f.field)}</b>` : ''} ${esc(f.message)}${loc}${readByNote(f) ? `<div class="mono">${esc(readByNote(f)!)}</div>` : ''}${supp}${change}${also}</li>`;
 }
 
 type RowState = 'same' | 'added' | 'removed' | 'changed';

@@ -1,13 +1,14 @@
 /** The record layouts the HTML report draws: each event a finding names, on each side that has it. */
-import type { Snapshot } from '../model/snapshot.js';
-import { eventKey, fieldDeclaration } from '../model/snapshot.js';
+import type { EventDef, Snapshot } from '../model/snapshot.js';
+import { fieldDeclaration } from '../model/snapshot.js';
+import { eventLookup } from '../model/event-index.js';
 import type { EventLayout, ReportData } from './model.js';
 
 /** An HTML page with more layouts than this gets slow to open; the findings themselves are all kept. */
 export const MAX_LAYOUTS = 4000;
 
-function layoutOf(snap: Snapshot, key: string, index: Map<string, Snapshot['events'][number]>): EventLayout | undefined {
-  const ev = index.get(key);
+function layoutOf(key: string, lookup: (key: string) => EventDef | undefined): EventLayout | undefined {
+  const ev = lookup(key);
   if (!ev) return undefined;
   const l: EventLayout = {
     fields: ev.fields.map((f) => {
@@ -19,14 +20,13 @@ function layoutOf(snap: Snapshot, key: string, index: Map<string, Snapshot['even
     }),
   };
   if (ev.print) l.print = ev.print.args.length ? `"${ev.print.fmt}", ${ev.print.args.join(', ')}` : `"${ev.print.fmt}"`;
-  void snap;
   return l;
 }
 
 export function buildLayouts(report: ReportData, old: Snapshot | undefined, neu: Snapshot | undefined): ReportData['layouts'] {
   if (!old && !neu) return undefined;
-  const oldIndex = new Map((old?.events ?? []).map((e) => [eventKey(e), e]));
-  const newIndex = new Map((neu?.events ?? []).map((e) => [eventKey(e), e]));
+  const oldLookup = old && eventLookup(old);
+  const newLookup = neu && eventLookup(neu);
   const layouts: NonNullable<ReportData['layouts']> = {};
   let n = 0;
   for (const f of report.findings) {
@@ -36,8 +36,8 @@ export function buildLayouts(report: ReportData, old: Snapshot | undefined, neu:
     const entry: { old?: EventLayout; new?: EventLayout; renamedTo?: string } = {};
     // A renamed event is the same record under a new name: draw its old layout against the renamed one.
     const newKey = f.rule === 'event-renamed' && typeof f.new === 'string' ? f.new : key;
-    const o = old ? layoutOf(old, key, oldIndex) : undefined;
-    const nw = neu ? layoutOf(neu, newKey, newIndex) : undefined;
+    const o = oldLookup ? layoutOf(key, oldLookup) : undefined;
+    const nw = newLookup ? layoutOf(newKey, newLookup) : undefined;
     if (o) entry.old = o;
     if (nw) entry.new = nw;
     if (nw && newKey !== key) entry.renamedTo = newKey;

@@ -5,7 +5,7 @@
  */
 import { SEVERITIES, type Severity, type Summary } from '../engine/finding.js';
 import type { Reporter, ReportFinding, SideInfo } from './model.js';
-import { acceptanceNotes, bySeverity, clip, describeSide, publicLabel, showValue, summaryLine } from './common.js';
+import { acceptanceNotes, bySeverity, clip, describeSide, publicLabel, readByNote, showValue, summaryLine } from './common.js';
 import { scopeNote } from './scope.js';
 import { summaryView } from './summary.js';
 
@@ -42,7 +42,7 @@ function row(f: ReportFinding): string {
       ? ` (${code(clip(showValue(f.old), 60))} → ${code(clip(showValue(f.new), 60))})`
       : '';
   const where = f.location ? `${code(`${f.location.file}:${f.location.line}`)}${f.location.side === 'old' ? ' (old side)' : ''}` : '';
-  return `| ${event} | ${f.field ? code(f.field) : ''} | ${code(f.rule)} | ${mdCell(clip(f.message, 200))}${change} | ${where} |`;
+  return `| ${event} | ${f.field ? code(f.field) : ''} | ${code(f.rule)} | ${mdCell(clip(f.message, 200))}${readByNote(f) ? `<br>${mdCell(readByNote(f)!)}` : ''}${change} | ${where} |`;
 }
 
 export const renderMarkdown: Reporter = (report, opts) => {

@@ -2,6 +2,7 @@
 import type { Problem } from '../model/snapshot.js';
 import type { SideInfo } from '../model/side.js';
 import { TOOL_VERSION } from '../version.js';
+import type { ConsumerInventory, ConsumerProblem } from '../consumers/model.js';
 import { type Finding, type Summary, summarize } from '../engine/finding.js';
 import type { ScopeInfo } from './scope.js';
 
@@ -43,6 +44,18 @@ export interface EventLayout {
   print?: string;
 }
 
+/** The consumers a report checked (only present when some were given). */
+export interface ConsumersInfo {
+  /** Tools read, and how many of them have any trace event use. */
+  tools: number;
+  reading: number;
+  uses: number;
+  /** Tools with an unsuppressed consumer-break above info: what the change breaks. */
+  affected: string[];
+  /** What the consumer readers could not read. */
+  problems: ConsumerProblem[];
+}
+
 export interface ReportData {
   tool: { name: 'tpdrift'; version: string };
   old?: SideInfo;
@@ -53,6 +66,7 @@ export interface ReportData {
   problems?: (Problem & { side: 'old' | 'new' })[];
   baseline?: BaselineInfo;
   suppressionsFile?: SuppressionsInfo;
+  consumers?: ConsumersInfo;
   /** What --events/--path/--show left out (only present when one was given). */
   scope?: ScopeInfo;
   /**
@@ -67,6 +81,7 @@ export function makeReport(input: {
   new: SideInfo;
   findings: Finding[];
   problems?: (Problem & { side: 'old' | 'new' })[];
+  consumers?: ConsumerInventory;
 }): ReportData {
   const r: ReportData = { tool: { name: 'tpdrift', version: TOOL_VERSION } } as ReportData;
   if (input.old) r.old = input.old;
@@ -74,6 +89,7 @@ export function makeReport(input: {
   r.findings = input.findings;
   r.summary = summarize(input.findings);
   if (input.problems && input.problems.length > 0) r.problems = input.problems;
+  if (input.consumers) r.consumers = consumersInfo(input.consumers, input.findings);
   return r;
 }
 
@@ -90,3 +106,20 @@ export interface RenderOptions {
 }
 
 export type Reporter = (report: ReportData, opts: RenderOptions) => string;
+
+export function consumersInfo(inv: ConsumerInventory, findings: readonly Finding[]): ConsumersInfo {
+  const affected = new Set<string>();
+  for (const f of findings) if (f.rule === 'consumer-break' && f.consumer && !f.suppressed && f.severity !== 'info') affected.add(f.consumer.tool);
+  return {
+    tools: inv.tools.length,
+    reading: new Set(inv.uses.map((u) => u.tool)).size,
+    uses: inv.uses.length,
+    affected: [...affected].sort(),
+    problems: inv.problems,
+  };
+}
+
+/** The summary sentence about consumers, for text-like reports. */
+export function consumersLine(c: ConsumersInfo): string {
+  return `consumers: ${c.affected.length} of ${c.reading} tools reading trace events affected${c.affected.length ? ` (${c.affected.join(', ')})` : ''}; ${c.uses} uses in ${c.tools} files read${c.problems.length ? `, ${c.problems.length} not read` : ''}`;
+}

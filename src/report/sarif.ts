@@ -104,8 +104,22 @@ function resultFor(f: ReportFinding, ruleIndex: Map<string, number>, hasBaseline
   const props: Record<string, unknown> = { event: f.event };
   if (f.field) props.field = f.field;
   if (f.events && f.events.length > 1) props.events = f.events;
+  if (f.consumer) props.consumer = f.consumer;
+  if (f.cause) props.cause = f.cause;
+  if (f.consumers) props.consumers = f.consumers;
   if (f.location?.side === 'old') props.locationSide = 'old';
   r.properties = props;
+  // A consumer break is at a line of the consumer's code: show it there too.
+  if (f.consumer) {
+    const uri = f.consumer.file.startsWith('/') ? encodeURI(`file://${f.consumer.file}`) : encodeURI(f.consumer.file);
+    r.relatedLocations = [
+      {
+        id: 0,
+        message: { text: `${f.consumer.tool} reads it here (${f.consumer.read})` },
+        physicalLocation: { artifactLocation: { uri }, ...(f.consumer.line !== undefined ? { region: { startLine: Math.max(1, f.consumer.line) } } : {}) },
+      },
+    ];
+  }
   if (f.suppressed) {
     const s: Sarif.Suppression = { kind: 'external', status: 'accepted' };
     s.justification = f.suppression?.reason ?? (f.suppression?.kind === 'baseline' ? 'in the baseline' : 'accepted');

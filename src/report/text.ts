@@ -6,7 +6,8 @@ import pc from 'picocolors';
 import type { Finding, Severity } from '../engine/finding.js';
 import { SEVERITIES } from '../engine/finding.js';
 import type { RenderOptions, ReportData, SideInfo } from './model.js';
-import { acceptanceNotes } from './common.js';
+import { acceptanceNotes, readByNote } from './common.js';
+import { consumersLine } from './model.js';
 import { scopeNote } from './scope.js';
 import { SUMMARY_TOP_SYSTEMS, summaryTextLines, summaryView } from './summary.js';
 
@@ -74,6 +75,8 @@ export function renderText(report: ReportData, opts: RenderOptions): string {
         if (f.old !== undefined && f.new !== undefined && showsSideBySide(f.old) && showsSideBySide(f.new)) {
           lines.push(`      ${c.dim(clip(show(f.old)))} ${c.dim('→')} ${clip(show(f.new))}`);
         }
+        const readBy = readByNote(f);
+        if (readBy) lines.push(`      ${c.dim(readBy)}`);
         if (f.events && f.events.length > 1) {
           const more = f.events.length > 8 ? `, … ${f.events.length - 8} more` : '';
           lines.push(`      ${c.dim(`also: ${f.events.slice(1, 8).join(', ')}${more}`)}`);
@@ -95,6 +98,11 @@ export function renderText(report: ReportData, opts: RenderOptions): string {
     lines.push(c.dim(`by rule: ${rows.map(([r, n]) => `${r} ${n}`).join(', ')}`));
   }
   for (const note of acceptanceNotes(report)) lines.push(c.dim(note));
+  if (report.consumers) {
+    for (const p of report.consumers.problems.slice(0, 20)) lines.push(c.dim(`consumer not read: ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`));
+    if (report.consumers.problems.length > 20) lines.push(c.dim(`… ${report.consumers.problems.length - 20} more consumer problems (see --format json)`));
+    lines.push(consumersLine(report.consumers));
+  }
   const s = report.summary;
   const suppressed = report.findings.length - shown.length;
   const total = s.error + s.warning + s.info;

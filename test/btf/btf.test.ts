@@ -145,6 +145,7 @@ describe('parseBtf', () => {
     expect(btf.cType(noArgs)).toBe('void (*)(void)');
     expect(btf.cDecl(cptr, 'x')).toBe('int * const x');
     expect(btf.sizeOf(arrOfPtr)).toBe(16);
+    expect([btf.alignOf(int), btf.alignOf(arr), btf.alignOf(arrOfPtr), btf.alignOf(0)]).toEqual([4, 4, 8, 1]);
   });
 
   it('expands anonymous members in place', () => {

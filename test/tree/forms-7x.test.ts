@@ -9,7 +9,7 @@ import { loadTree } from '../../src/sources/tree/index.js';
 import { compareSnapshots } from '../../src/diff/compare.js';
 import { runDiff } from '../../src/engine/run.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
-import { parsePrint } from '../../src/sources/tree/extract.js';
+import { parsePrint } from '../../src/sources/tree/bodies.js';
 
 const FIX = path.join(import.meta.dirname, '../fixtures/tree/forms-7x');
 

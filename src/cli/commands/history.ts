@@ -17,13 +17,15 @@ export function historyCommand(io: Io, result: CommandResult): CommandModule {
         .option('output', { alias: 'o', type: 'string', describe: 'write to FILE (atomically) instead of stdout' })
         .option('events', { type: 'string', array: true, describe: 'only events matching these patterns (sched:*, *:sched_switch)' })
         .option('kind', { choices: KINDS, describe: 'force the kind of every source argument' })
+        .option('consumers', { type: 'string', array: true, describe: 'consumer programs or folders: say which of them each step breaks' })
+        .option('config', { type: 'string', describe: 'configuration file (its "consumers" list)' })
         .check((argv) => {
           if ((argv.sources as string[]).length < 2) throw new Error('history needs at least two sources');
           return true;
         }),
     handler: async (argv) => {
       const { run } = await import('../run/history.js');
-      result.code = await run(argv as unknown as { sources: string[]; format: HistoryFormat; output?: string; events?: string[]; kind?: SourceKind }, io);
+      result.code = await run(argv as unknown as { sources: string[]; format: HistoryFormat; output?: string; events?: string[]; kind?: SourceKind; consumers?: string[]; config?: string }, io);
     },
   };
 }

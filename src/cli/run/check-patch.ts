@@ -6,6 +6,7 @@ import { detectKind } from '../../sources/registry.js';
 import type { Io } from '../context.js';
 import type { ReportArgs } from '../options.js';
 import { emitReport, phaseReporter, progress } from '../output.js';
+import { loadConsumers } from '../consumer-args.js';
 import { STDIN_ARG } from '../stdin-arg.js';
 import { reportConfig } from '../report-config.js';
 
@@ -27,7 +28,8 @@ export async function run(a: ReportArgs & { patch: string[]; tree: string }, io:
   if (a.patch.length === 0) throw new UsageError('check-patch: name at least one patch file (or - for stdin)');
   const patches = a.patch.map((p) => ({ text: readPatchArg(p), label: isStdin(p) ? '(stdin)' : p }));
   const onProgress = progress(io, a.tree);
-  const check = await checkPatch(a.tree, patches, { config, ...(onProgress ? { onProgress } : {}), onPhase: phaseReporter(io, a.tree) });
+  const consumers = await loadConsumers(a, io);
+  const check = await checkPatch(a.tree, patches, { config, ...(onProgress ? { onProgress } : {}), onPhase: phaseReporter(io, a.tree), ...(consumers ? { consumers } : {}) });
   if (check.touchesNoDefinition) {
     io.stderr(`tpdrift: the patch touches no trace event definition (${check.touched.length} file(s) changed)\n`);
   }

@@ -6,11 +6,13 @@ import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { Io } from '../context.js';
 import { loadingOptions } from '../load-args.js';
 import { releaseOrderWarning } from '../../history/order.js';
+import { loadConsumers } from '../consumer-args.js';
 
 export type HistoryFormat = 'text' | 'json' | 'html';
 
-export async function run(a: { sources: string[]; format: HistoryFormat; output?: string; events?: string[]; kind?: SourceKind }, io: Io): Promise<number> {
-  const h = await history(a.sources, { ...loadingOptions(a.kind, io), ...(a.events ? { events: a.events } : {}) });
+export async function run(a: { sources: string[]; format: HistoryFormat; output?: string; events?: string[]; kind?: SourceKind; consumers?: string[]; config?: string }, io: Io): Promise<number> {
+  const consumers = await loadConsumers(a, io);
+  const h = await history(a.sources, { ...loadingOptions(a.kind, io), ...(a.events ? { events: a.events } : {}), ...(consumers ? { uses: consumers.uses } : {}) });
   const order = releaseOrderWarning(h.kernels);
   if (order) io.stderr(`tpdrift: warning: ${order}\n`);
   const text = a.format === 'json' ? renderHistoryJson(h) : a.format === 'html' ? renderHistoryHtml(h) : renderHistoryText(h);

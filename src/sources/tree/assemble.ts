@@ -4,7 +4,7 @@
  * counted; a second definition of the same event (same condition) is reported and the first kept.
  */
 import type { EventDef, Field, Problem } from '../../model/snapshot.js';
-import type { RawEvent } from './extract.js';
+import type { RawEvent } from './definitions.js';
 import type { ClassBody } from './bodies.js';
 import { type Shape, TypeResolver, fieldShape, layoutFields } from './layout.js';
 

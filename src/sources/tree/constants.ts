@@ -3,7 +3,7 @@
  * their values name), collected by name from the kernel's own headers and those beside the trace headers.
  */
 import path from 'node:path';
-import type { RawEvent } from './extract.js';
+import type { RawEvent } from './definitions.js';
 import type { ClassBody } from './bodies.js';
 import { type FileScan, definedNamesMayHold, extractDecls, isTypeHeader, nameHashes } from './scan.js';
 import type { Decl, TypeEnv } from './layout.js';

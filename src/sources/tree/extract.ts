@@ -1,38 +1,22 @@
 /**
  * Reading the definitions of one trace header (and the headers it includes by relative path): walks the
  * top-level statements in file order, applies #define/#undef/#include as they come, expands local helper
- * macros, and turns every definition macro into a raw definition. Layout and class resolution happen
- * later, once the whole tree is known (see ./tree.ts).
+ * macros, and hands every definition macro to ./definitions.ts, which reads it into a raw definition. Layout
+ * and class resolution happen later, once the whole tree is known (see ./assemble.ts).
  */
 import path from 'node:path';
-import type { ProtoArg, PrintFormat } from '../../model/snapshot.js';
-import { CTextError, matchingBracket, scanTopLevel, splitTopLevel } from '../../util/ctext.js';
+import { CTextError, matchingBracket, scanTopLevel } from '../../util/ctext.js';
 import { type BranchRef, type FileModel, branchesAt, lineAt } from './filemodel.js';
 import { ExpansionLimit, type MacroDef, expandMacros } from './macros.js';
 import { FIELD_MACROS } from './layout.js';
 import { CUSTOM_SYSTEM_MACRO, FORMS, IGNORED_FORMS, MACHINERY_NAMES, SYSTEM_MACRO } from './forms.js';
-import { type ClassBody, collapseSpace, parsePrint, parseProto, readClassBody } from './bodies.js';
+import type { ClassBody } from './bodies.js';
+import { type DefinitionContext, type RawEvent, readDefinition } from './definitions.js';
 
 export interface RawProblem {
   file: string;
   line?: number;
   message: string;
-}
-
-export interface RawEvent {
-  system: string;
-  name: string;
-  kind: 'event' | 'tracepoint';
-  file: string;
-  line: number;
-  condition?: string;
-  /** The class name (DEFINE_EVENT*) or the event's own body (TRACE_EVENT*). */
-  className?: string;
-  body?: ClassBody;
-  proto?: ProtoArg[];
-  print?: PrintFormat;
-  /** Classes visible where the event was defined (same compilation unit). */
-  unit: Map<string, ClassBody>;
 }
 
 export interface ExtractResult {
@@ -142,83 +126,15 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
     else orphans.set(file, { line, names: [evName] });
   };
 
-  const handleForm = (
-    name: string,
-    argsText: string,
-    file: string,
-    line: number,
-    cond: string[],
-  ): void => {
-    const form = FORMS[name];
-    if (!form) return;
-    let args: string[];
-    /** Line of each argument's first character. */
-    const argLines: number[] = [];
-    try {
-      const exp = expandMacros(argsText, lookupLast);
-      args = splitTopLevel(exp);
-      let at = 0;
-      for (const a of args) {
-        const idx = exp.indexOf(a, at);
-        argLines.push(line + (exp.slice(0, Math.max(0, idx)).match(/\n/g) ?? []).length);
-        at = idx < 0 ? at : idx + a.length;
-      }
-    } catch (e) {
-      if (e instanceof ExpansionLimit || e instanceof CTextError) {
-        problem(file, line, `${name}: ${e.message}`);
-        return;
-      }
-      throw e;
-    }
-    if (args.length < form.arity) {
-      problem(file, line, `${name} with ${args.length} arguments (expected ${form.arity})`);
-      return;
-    }
-    const sys = form.custom ? (customSystem ?? 'custom') : system;
-    const arch = archCondition(file);
-    const allCond = arch && !cond.includes(arch) ? [arch, ...cond] : cond;
-    const condition = allCond.length ? allCond.join(' && ') : undefined;
-    // Event names are pasted into C names (trace_event_raw_##name), so `9p_fid_ref` is fine.
-    const ident = (s: string): string | undefined => (/^\w+$/.test(s.trim()) ? s.trim() : undefined);
-    try {
-      if (form.kind === 'define') {
-        const template = ident(args[form.template!]!);
-        const evName = ident(args[form.name]!);
-        if (!template || !evName) return problem(file, line, `${name}: cannot read names '${collapseSpace(args[form.template!]!)}', '${collapseSpace(args[form.name]!)}'`);
-        if (!sys) return orphan(file, line, evName);
-        const ev: RawEvent = { system: sys, name: evName, kind: 'event', file, line, className: template, unit, proto: parseProto(args[form.proto]!) };
-        if (condition) ev.condition = condition;
-        if (form.print !== undefined) {
-          const p = parsePrint(args[form.print]!);
-          if (p) ev.print = p;
-          else problem(file, line, `${name}(${evName}): cannot read TP_printk`);
-        }
-        res.events.push(ev);
-        return;
-      }
-      const evName = ident(args[form.name]!);
-      if (!evName) return problem(file, line, `${name}: cannot read name '${collapseSpace(args[form.name]!)}'`);
-      if (form.kind === 'tracepoint') {
-        if (!sys) return orphan(file, line, evName);
-        const ev: RawEvent = { system: sys, name: evName, kind: 'tracepoint', file, line, unit, proto: parseProto(args[form.proto]!) };
-        if (condition) ev.condition = condition;
-        res.events.push(ev);
-        return;
-      }
-      const { body, problems: bodyProblems } = readClassBody(evName, args, form, file, line, argLines[form.struct!] ?? line);
-      for (const msg of bodyProblems) problem(file, line, `${evName}: ${msg}`);
-      // A TRACE_EVENT is also a class of its own name (DEFINE_EVENT may use it as a template).
-      unit.set(evName, body);
-      res.classes.push(body);
-      if (form.kind === 'class') return;
-      if (!sys) return orphan(file, line, evName);
-      const ev: RawEvent = { system: sys, name: evName, kind: 'event', file, line, body, unit };
-      if (condition) ev.condition = condition;
-      res.events.push(ev);
-    } catch (e) {
-      if (e instanceof CTextError) return problem(file, line, `${name}: ${e.message}`);
-      throw e;
-    }
+  const definitions: DefinitionContext = {
+    lookup: lookupLast,
+    system: () => system,
+    customSystem: () => customSystem,
+    unit,
+    events: res.events,
+    classes: res.classes,
+    problem,
+    orphan,
   };
 
   /** Walks top-level statements of `text` (a file's blanked text or an expansion). */
@@ -277,7 +193,7 @@ export function extractUnit(top: string, tree: TreeAccess): ExtractResult {
             const close = matchingBracket(text, k);
             if (FORMS[name]) {
               const cond = fixedLine === undefined ? [...condOf(model, pos, prefix), ...extraCond] : [...walkCond, ...extraCond];
-              handleForm(name, text.slice(k + 1, close), model.file, line, [...new Set(cond)]);
+              readDefinition(name, text.slice(k + 1, close), model.file, line, [...new Set(cond)], definitions);
             } else if (!IGNORED_FORMS.has(name) && TRACE_LIKE.test(name)) {
               problem(model.file, line, `unknown top-level form ${name}(...)`);
             }
@@ -351,14 +267,4 @@ function hashId(file: string, id: number): number {
   let h = id * 31;
   for (let i = 0; i < file.length; i++) h = (h * 33 + file.charCodeAt(i)) | 0;
   return h;
-}
-
-/** Architecture symbols of arch/<dir>/ whose Kconfig name is not the upper-cased directory name. */
-const ARCH_SYMBOLS: Record<string, string> = { powerpc: 'PPC', um: 'UML', parisc: 'PARISC', x86: 'X86' };
-
-/** Definitions under arch/<a>/ only exist on that architecture: recorded as `defined(CONFIG_<A>)`. */
-export function archCondition(file: string): string | undefined {
-  const m = /^arch\/([^/]+)\//.exec(file);
-  if (!m) return undefined;
-  return `defined(CONFIG_${ARCH_SYMBOLS[m[1]!] ?? m[1]!.toUpperCase()})`;
 }

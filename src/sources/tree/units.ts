@@ -6,7 +6,8 @@
 import type { Problem } from '../../model/snapshot.js';
 import type { FileModel } from './filemodel.js';
 import { cachedFileModel } from './parse-cache.js';
-import { type RawEvent, extractUnit } from './extract.js';
+import { extractUnit } from './extract.js';
+import type { RawEvent } from './definitions.js';
 import type { ClassBody } from './bodies.js';
 import type { FileScan } from './scan.js';
 import { type FileDigest, digestText, readUnit, writeUnit } from './unit-cache.js';
