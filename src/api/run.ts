@@ -61,10 +61,6 @@ export async function load(input: SideInput, opts: LoadingOptions = {}): Promise
   } catch (e) {
     throw withTreeRootHint(e, input);
   }
-  // A directory with no trace headers is not a kernel tree worth a clean report ("no findings").
-  if (src.kind === 'tree' && src.snapshot.events.length === 0) {
-    throw new InputError(input, 'no trace event definitions found: is this the root of a kernel source tree?');
-  }
   return src;
 }
 
@@ -108,6 +104,10 @@ export async function diff(
 /** `tpdrift lint`: the audit rules over every tracepoint of one source. */
 export async function lint(input: SideInput, opts: LoadingOptions & RuleOptions = {}): Promise<Outcome> {
   const src = await load(input, opts);
+  // A tree with no trace event definitions has nothing to audit: "no findings" would read as a clean bill.
+  if (src.kind === 'tree' && src.snapshot.events.length === 0) {
+    throw new InputError(src.label, 'no trace event definitions found: is this the root of a kernel source tree?');
+  }
   const events = src.snapshot.events;
   const findings = runAudit({ snapshot: src.snapshot, events, all: events, isChange: false }, opts.config ? { config: opts.config } : {});
   const report = makeReport({ new: describeSource(src.label, src.kind, src.snapshot), findings, problems: sideProblems(src.snapshot, 'new') });

@@ -119,7 +119,7 @@ function summaryTable(shown: readonly ReportFinding[], notListed?: Record<string
   const total = { error: 0, warning: 0, info: 0 };
   for (const r of view.systems) for (const k of SEVERITIES) total[k] += r[k];
   rows.push(`| **all ${view.systems.length} systems** | **${total.error}** | **${total.warning}** | **${total.info}** |`);
-  for (const r of view.systems.slice(0, MARKDOWN_TOP_SYSTEMS)) rows.push(`| ${code(r.system)} | ${r.error} | ${r.warning} | ${r.info} |`);
+  for (const r of view.systems.slice(0, MARKDOWN_TOP_SYSTEMS)) rows.push(`| ${mdCell(r.system)} | ${r.error} | ${r.warning} | ${r.info} |`);
   const rest = view.systems.slice(MARKDOWN_TOP_SYSTEMS);
   if (rest.length > 0) {
     const sum = (k: Severity): number => rest.reduce((n, r) => n + r[k], 0);

@@ -5,6 +5,7 @@ import { loadSide, loadingOptions } from '../load-args.js';
 import type { ReportArgs } from '../options.js';
 import { emitReport } from '../output.js';
 import { reportConfig } from '../report-config.js';
+import { architectureWarning } from '../../model/arch.js';
 import { loadConsumers } from '../consumer-args.js';
 
 export async function run(a: ReportArgs & { old: string; new: string; 'btf-old'?: string; 'btf-new'?: string }, io: Io): Promise<number> {
@@ -13,5 +14,8 @@ export async function run(a: ReportArgs & { old: string; new: string; 'btf-old'?
   const old = await loadSide(a.old, a['btf-old'], opts);
   const neu = await loadSide(a.new, a['btf-new'], opts);
   const consumers = await loadConsumers(a, io);
-  return emitReport(await diff(old, neu, { ...opts, config, ...(consumers ? { consumers } : {}) }), a, io);
+  const outcome = await diff(old, neu, { ...opts, config, ...(consumers ? { consumers } : {}) });
+  const arch = outcome.old ? architectureWarning(outcome.old.snapshot, outcome.new.snapshot) : undefined;
+  if (arch) io.stderr(`tpdrift: warning: ${arch}\n`);
+  return emitReport(outcome, a, io);
 }

@@ -1,0 +1,41 @@
+/**
+ * Which word size a kernel was built for, as its formats show it: the size of `long` and pointer fields. Two
+ * sides of different architectures differ in every such field by construction (a 32-bit ARM or i686 kernel
+ * has 4-byte longs; tree predictions are for x86_64), which a reader of the findings must know.
+ */
+import type { Snapshot } from './snapshot.js';
+
+const WORD_TYPES = /^(unsigned )?long( int)?$|^(signed )?long( int)?$|\*$/;
+
+/** 4 or 8 when the scalar long/pointer fields agree on one size (by majority), else undefined. */
+export function wordSize(snap: Snapshot): 4 | 8 | undefined {
+  let four = 0;
+  let eight = 0;
+  for (const e of snap.events) {
+    for (const f of e.fields) {
+      if (f.array !== undefined || f.dynamic !== undefined || f.size === undefined || !WORD_TYPES.test(f.type.trim())) continue;
+      if (f.size === 4) four++;
+      else if (f.size === 8) eight++;
+    }
+  }
+  if (four + eight < 5) return undefined;
+  return four > eight * 4 ? 4 : eight > four * 4 ? 8 : undefined;
+}
+
+function describe(snap: Snapshot): string {
+  const w = wordSize(snap);
+  const parts = [snap.kernel.arch, w ? `${w}-byte long` : undefined].filter(Boolean);
+  return parts.join(', ') || 'unknown architecture';
+}
+
+/** A warning when the two sides were built for different architectures; undefined when they agree or it cannot tell. */
+export function architectureWarning(old: Snapshot, neu: Snapshot): string | undefined {
+  const a = old.kernel.arch;
+  const b = neu.kernel.arch;
+  const wa = wordSize(old);
+  const wb = wordSize(neu);
+  const archDiffers = a !== undefined && b !== undefined && a !== b;
+  const wordDiffers = wa !== undefined && wb !== undefined && wa !== wb;
+  if (!archDiffers && !wordDiffers) return undefined;
+  return `the sides are built for different architectures (old: ${describe(old)}; new: ${describe(neu)}): sizes and offsets of long, pointer and aligned fields differ by construction, not by a kernel change`;
+}
