@@ -4,6 +4,7 @@
  * scanner over comment-stripped text, not a C parser: BPF programs are macro-heavy (SEC, BPF_PROG, __always_inline)
  * and only their top-level shape matters here.
  */
+import { lineIndex } from '../../util/lines.js';
 import { CTextError, matchingBracket, splitTopLevel, stripComments } from '../../util/ctext.js';
 
 export interface Param {
@@ -77,20 +78,6 @@ function blankDirectives(s: string): string {
   return out.join('\n').replace(/\u0000/g, '\n');
 }
 
-function lineIndex(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
-}
 
 /** `struct trace_event_raw_x *ctx` → {type: 'struct trace_event_raw_x *', name: 'ctx'}. */
 export function splitParam(p: string): Param | undefined {

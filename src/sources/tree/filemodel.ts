@@ -9,6 +9,9 @@
 import Parser from 'tree-sitter';
 import C from 'tree-sitter-c';
 import { CTextError, stripComments } from '../../util/ctext.js';
+import { lineAt } from '../../util/lines.js';
+
+export { lineAt };
 
 /** One branch of a conditional: `id` names the #if group, `index` the branch within it. */
 export interface BranchRef {
@@ -54,17 +57,6 @@ export function lineStartsOf(text: string): number[] {
   return out;
 }
 
-/** 1-based line of an offset. */
-export function lineAt(lineStarts: number[], pos: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid]! <= pos) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
 
 const ws = (s: string): string => s.replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
 

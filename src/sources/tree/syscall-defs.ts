@@ -3,6 +3,7 @@
  * kernel's SYSCALL_METADATA stringifies them and the preprocessor condition each lives under. Pure, per
  * file: the file pass (./scan.ts) calls it on every file that names SYSCALL_DEFINE, so no file is read twice.
  */
+import { lineAt, lineStarts as startsOf } from '../../util/lines.js';
 
 export interface SyscallParam {
   /** `#t` of the parameter type after macro expansion, as the kernel's `types_<name>[]` holds it. */
@@ -38,18 +39,8 @@ export function mayDefineSyscalls(text: string): boolean {
 export function readSyscallDefinitions(text: string): SyscallDefinition[] {
   const code = blankComments(text);
   const conditions = conditionsByLine(code);
-  const lineStarts: number[] = [0];
-  for (let i = code.indexOf('\n'); i >= 0; i = code.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const lineOf = (pos: number): number => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid]! <= pos) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
+  const lineStarts = startsOf(code);
+  const lineOf = (pos: number): number => lineAt(lineStarts, pos);
   const out: SyscallDefinition[] = [];
   for (const m of code.matchAll(DEFINE)) {
     const line = lineOf(m.index);
