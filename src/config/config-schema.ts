@@ -1,5 +1,5 @@
 /**
- * schema/config.schema.json, generated: the fixed part (overrides, abiPolicy, shared definitions) and, per
+ * schema/config.schema.json, generated: the fixed part (overrides, abiPolicy, consumers, shared definitions) and, per
  * rule, its severity and the options its meta declares. `node scripts/config-schema.mjs` writes the file
  * (after `npm run build`); test/rules/meta.test.ts fails when the committed file is not what this gives.
  */
@@ -57,6 +57,12 @@ export function configSchema(rules: readonly Rule[]): object {
             description: 'systems (or system:event patterns) where a change may add only bare tracepoints (DECLARE_TRACE), no new trace events',
           },
         },
+      },
+      consumers: {
+        type: 'array',
+        description:
+          'consumer programs or folders (bpftrace scripts, bcc tools, libbpf-tools binaries, .bpf.c sources, consumer manifests) that diff, check-patch and history check; relative to this file. --consumers overrides it.',
+        items: { type: 'string', minLength: 1 },
       },
     },
     definitions: {

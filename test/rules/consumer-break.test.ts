@@ -10,6 +10,7 @@ import type { Use } from '../../src/consumers/model.js';
 import type { EventDef, Field } from '../../src/model/snapshot.js';
 import { edit, real, snapshot, type Side } from './tester.js';
 import { RULES } from '../../rules/index.js';
+import consumerBreak from '../../rules/consumer-break.js';
 
 const SWITCH = 'sched:sched_switch';
 
@@ -178,6 +179,7 @@ describe('consumer-break: one kernel alone and the drift findings', () => {
     expect(runConsumers({ uses: [u], kernel: snapshot({ kind: 'tree', events: [arm] }) }).map((f) => f.cause)).toEqual(['missing']);
   });
   it('is registered as a consumer rule', () => {
-    expect(RULES.find((r) => r.meta.id === 'consumer-break')?.meta.category).toBe('consumer');
+    expect(RULES.find((r) => r.meta.id === 'consumer-break')).toBe(consumerBreak);
+    expect(consumerBreak.meta.category).toBe('consumer');
   });
 });
