@@ -43,9 +43,11 @@ export function firstFailingHunk(text: string, patch: StructuredPatch): HunkFail
     const old = h.lines.filter((l) => l[0] === ' ' || l[0] === '-').map((l) => l.slice(1).replace(/\r$/, ''));
     // A pure insertion's stated start is the line after which it goes (0 for the top of the file).
     const stated = (old.length === 0 ? h.oldStart : h.oldStart - 1) + offset;
-    const at = Number.isSafeInteger(stated) ? stated : Number.MAX_SAFE_INTEGER;
     let found = -1;
     const last = file.length - old.length;
+    // The search starts where the hunk says, held inside the file: a hostile line number (or an offset carried
+    // from one) must not make it walk a billion lines to reach the file.
+    const at = Number.isSafeInteger(stated) ? Math.min(Math.max(stated, floor), old.length === 0 ? last : last + 1) : Number.MAX_SAFE_INTEGER;
     if (at <= last + 1 || old.length === 0) {
       for (let d = 0; found < 0 && (at - d >= floor || at + d <= last); d++) {
         if (at - d >= floor && matchesAt(file, old, at - d)) found = at - d;
