@@ -4,19 +4,27 @@
  * has 4-byte longs; tree predictions are for x86_64), which a reader of the findings must know.
  */
 import type { Snapshot } from './snapshot.js';
+import { eventsOneByOne } from './event-index.js';
 
 const WORD_TYPES = /^(unsigned )?long( int)?$|^(signed )?long( int)?$|\*$/;
+
+/**
+ * How many long and pointer fields are enough to tell: a kernel's events agree on the word size, so the first
+ * few hundred tell as well as all of them, and an indexed snapshot then decodes a few dozen events, not all.
+ */
+const ENOUGH_WORD_FIELDS = 256;
 
 /** 4 or 8 when the scalar long/pointer fields agree on one size (by majority), else undefined. */
 export function wordSize(snap: Snapshot): 4 | 8 | undefined {
   let four = 0;
   let eight = 0;
-  for (const e of snap.events) {
+  for (const e of eventsOneByOne(snap)) {
     for (const f of e.fields) {
       if (f.array !== undefined || f.dynamic !== undefined || f.size === undefined || !WORD_TYPES.test(f.type.trim())) continue;
       if (f.size === 4) four++;
       else if (f.size === 8) eight++;
     }
+    if (four + eight >= ENOUGH_WORD_FIELDS) break;
   }
   if (four + eight < 5) return undefined;
   return four > eight * 4 ? 4 : eight > four * 4 ? 8 : undefined;
@@ -32,9 +40,11 @@ function describe(snap: Snapshot): string {
 export function architectureWarning(old: Snapshot, neu: Snapshot): string | undefined {
   const a = old.kernel.arch;
   const b = neu.kernel.arch;
+  // Both sides name their architecture: that decides, and the word sizes are read only to describe them.
+  if (a !== undefined && b !== undefined && a === b) return undefined;
+  const archDiffers = a !== undefined && b !== undefined && a !== b;
   const wa = wordSize(old);
   const wb = wordSize(neu);
-  const archDiffers = a !== undefined && b !== undefined && a !== b;
   const wordDiffers = wa !== undefined && wb !== undefined && wa !== wb;
   if (!archDiffers && !wordDiffers) return undefined;
   return `the sides are built for different architectures (old: ${describe(old)}; new: ${describe(neu)}): sizes and offsets of long, pointer and aligned fields differ by construction, not by a kernel change`;

@@ -46,6 +46,22 @@ export function eventCount(s: Snapshot): number {
   return indexOf(s)?.entries.length ?? s.events.length;
 }
 
+/** The events one by one, decoding an indexed snapshot's only as far as the caller reads. */
+export function* eventsOneByOne(s: Snapshot): Generator<EventDef> {
+  const index = indexOf(s);
+  if (!index) {
+    yield* s.events;
+    return;
+  }
+  for (const e of index.entries) yield index.event(e.ordinal);
+}
+
+/** Every event's `system:name`, in order, without decoding an indexed snapshot. */
+export function eventKeys(s: Snapshot): string[] {
+  const index = indexOf(s);
+  return index ? index.entries.map((e) => e.key) : s.events.map((e) => `${e.system}:${e.name}`);
+}
+
 /** Whether the snapshot holds an event of this kind, from the index when it has one. */
 export function hasEventOfKind(s: Snapshot, kind: EventKind): boolean {
   const index = indexOf(s);

@@ -7,7 +7,7 @@ import picomatch from 'picomatch';
 import { UsageError } from '../errors.js';
 import { type Severity, type Summary, severityRank, summarize } from '../engine/finding.js';
 import type { Snapshot } from '../model/snapshot.js';
-import { eventKey } from '../model/snapshot.js';
+import { eventKeys } from '../model/event-index.js';
 import type { ReportData, ReportFinding } from './model.js';
 import { closest } from '../util/did-you-mean.js';
 import { systemOf } from './summary.js';
@@ -65,12 +65,12 @@ export function checkScopeAgainst(scope: ScopeOptions, sides: readonly Snapshot[
   if (sides.length === 0) return;
   for (const p of scope.events ?? []) {
     const match = eventScopeMatcher([p]);
-    if (!sides.some((s) => s.events.some((e) => match(eventKey(e))))) {
+    if (!sides.some((s) => eventKeys(s).some(match))) {
       throw new UsageError(`--events ${p}: no event ${p.includes(':') ? 'matches it' : `of system '${p}'`} on ${sides.length > 1 ? 'either side' : 'this source'}${suggestSystem(p, sides)}`);
     }
   }
-  const located = sides.some((s) => s.events.some((e) => e.location));
-  if ((scope.paths?.length ?? 0) > 0 && !located) {
+  // Locations need the events themselves: read only when --path asks.
+  if ((scope.paths?.length ?? 0) > 0 && !sides.some((s) => s.events.some((e) => e.location))) {
     throw new UsageError('--path: these sources carry no source locations (tracefs captures do not); use --events');
   }
   for (const p of scope.paths ?? []) {
@@ -84,7 +84,7 @@ export function checkScopeAgainst(scope: ScopeOptions, sides: readonly Snapshot[
 function suggestSystem(p: string, sides: readonly Snapshot[]): string {
   const system = p.split(':')[0]!;
   if (/[*?[]/.test(system)) return '';
-  const systems = new Set(sides.flatMap((s) => s.events.map((e) => e.system)));
+  const systems = new Set(sides.flatMap((s) => eventKeys(s).map((k) => k.slice(0, k.indexOf(':')))));
   const near = closest(system, [...systems]);
   return near ? ` (did you mean '${p.replace(system, near)}'?)` : '';
 }

@@ -18,6 +18,8 @@ import { compareSnapshots } from '../../src/diff/compare.js';
 import { runDiff } from '../../src/engine/run.js';
 import { main } from '../../src/cli/main.js';
 import { FORMATS } from '../../src/report/formats.js';
+import { architectureWarning } from '../../src/model/arch.js';
+import { checkScopeAgainst } from '../../src/report/scope.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CAPTURE = path.join(ROOT, 'snapshots/linux-6.18.44-x86_64.tracefs.json');
@@ -174,6 +176,20 @@ describe('a diff of indexed snapshots', () => {
     }
     fs.rmSync(dir, { recursive: true });
   }, 120_000);
+
+  it('nothing changed (the nightly floor): the diff and what the command checks around it (architectures, --events) decode a few dozen events of 6,692', () => {
+    const [a, b] = [readSnapshot(TREE_612), readSnapshot(TREE_612)];
+    expect(runDiff(compareSnapshots(a, b, { onlyChanged: true }))).toEqual([]);
+    expect(architectureWarning(a, b)).toBeUndefined();
+    checkScopeAgainst({ events: ['sched:*', 'block'] }, [a, b]);
+    expect(() => checkScopeAgainst({ events: ['schde:*'] }, [a, b])).toThrow(/did you mean 'sched:\*'/);
+    for (const side of [a, b]) expect(indexOf(side)!.decodedCount()).toBeLessThan(50);
+    // Without an architecture named on one side, the word size is read from a sample of events, not all.
+    const unnamed = readSnapshot(TREE_612);
+    delete unnamed.kernel.arch;
+    expect(architectureWarning(unnamed, b)).toBeUndefined();
+    expect(indexOf(unnamed)!.decodedCount()).toBeLessThan(1000);
+  });
 
   it('the capture against an edited copy written by tpdrift: the same findings as whole snapshots', () => {
     const base = readSnapshot(CAPTURE);
