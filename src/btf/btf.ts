@@ -114,7 +114,6 @@ export function isRawBtf(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && ((bytes[0] === 0x9f && bytes[1] === 0xeb) || (bytes[0] === 0xeb && bytes[1] === 0x9f));
 }
 
-const REF_KINDS = new Set<BtfKind>(['ptr', 'typedef', 'volatile', 'const', 'restrict', 'type_tag', 'func', 'var', 'decl_tag']);
 const MODIFIERS = new Set<BtfKind>(['volatile', 'const', 'restrict', 'type_tag']);
 
 export class Btf {
@@ -123,7 +122,21 @@ export class Btf {
   readonly endian: Endian;
   readonly base: Btf | undefined;
   readonly startId: number;
-  private readonly own: BtfType[];
+  /**
+   * A vmlinux holds ~150,000 types with ~600,000 members and parameters, and a reader asks for a few thousand.
+   * So parsing records only where each type's record starts, its kind, name offset and the id it refers to (all
+   * checked), and a type becomes an object the first time it is asked for.
+   */
+  private readonly dv: DataView;
+  private readonly le: boolean;
+  /** Where the type section starts in `dv` (record offsets in messages are relative to it). */
+  private readonly typeStart: number;
+  private recordAt = new Uint32Array(0);
+  private kindNos = new Uint8Array(0);
+  private nameOffs = new Uint32Array(0);
+  private ownCount = 0;
+  private readonly own: (BtfType | undefined)[] = [];
+  private allOwn: BtfType[] | undefined;
   private readonly strBytes: Uint8Array;
   /** Where this BTF's own strings start in the shared offset space (the base's string length for split BTF). */
   private readonly strStart: number;
@@ -133,15 +146,17 @@ export class Btf {
   private nameIndex: Map<string, number[]> | undefined;
   private pointerSize: number | undefined;
 
-  private constructor(file: string, header: BtfHeader, endian: Endian, base: Btf | undefined, strBytes: Uint8Array) {
+  private constructor(file: string, header: BtfHeader, endian: Endian, base: Btf | undefined, strBytes: Uint8Array, dv: DataView, typeStart: number) {
     this.file = file;
     this.header = header;
     this.endian = endian;
+    this.le = endian === 'little';
     this.base = base;
     this.startId = base ? base.typeCount : 1;
     this.strBytes = strBytes;
     this.strStart = base ? base.strEnd : 0;
-    this.own = [];
+    this.dv = dv;
+    this.typeStart = typeStart;
     const all = Buffer.from(strBytes.buffer, strBytes.byteOffset, strBytes.byteLength);
     let ascii = true;
     for (let i = 0; i < all.length; i++) {
@@ -159,7 +174,7 @@ export class Btf {
   }
 
   get typeCount(): number {
-    return this.startId + this.own.length;
+    return this.startId + this.ownCount;
   }
 
   /** @internal */
@@ -197,186 +212,236 @@ export class Btf {
     const base = opts.base;
     if (!base && (header.strLen === 0 || strBytes[0] !== 0)) fail(`BTF string section (offset ${strStart}) does not start with an empty string: split BTF (a module's .BTF) is read over its vmlinux base, e.g. from the kernel package directory`);
     if (header.strLen > 0 && strBytes[header.strLen - 1] !== 0) fail(`BTF string section (offset ${strStart}, ${header.strLen} bytes) does not end with a NUL`);
-    const btf = new Btf(file, header, le ? 'little' : 'big', base, strBytes);
-    btf.readTypes(dv, typeStart, header.typeLen, le);
+    const btf = new Btf(file, header, le ? 'little' : 'big', base, strBytes, dv, typeStart);
+    btf.scanTypes(header.typeLen);
     btf.checkReferences();
     return btf;
   }
 
-  private readTypes(dv: DataView, start: number, len: number, le: boolean): void {
+  /** Bytes a record of this kind takes after its 12-byte common part. */
+  private static extraBytes(kindNo: number, vlen: number): number {
+    switch (kindNo) {
+      case 1: case 14: case 17: return 4; // int, var, decl_tag
+      case 3: return 12; // array
+      case 4: case 5: case 15: case 19: return vlen * 12; // struct, union, datasec, enum64
+      case 6: case 13: return vlen * 8; // enum, func_proto
+      default: return 0;
+    }
+  }
+
+  /** The size of a record's vlen items when each starts with a name offset (0: the items have no names). */
+  private static namedItemStride(kindNo: number): number {
+    switch (kindNo) {
+      case 4: case 5: case 19: return 12; // struct, union members; enum64 values
+      case 6: case 13: return 8; // enum values, func_proto params
+      default: return 0;
+    }
+  }
+
+  /**
+   * One pass over the type section: where each record starts, its kind and name offset. Every length and
+   * every string offset is checked here, in id order, so that the first fault found is the one named.
+   */
+  private scanTypes(len: number): void {
+    const dv = this.dv;
+    const le = this.le;
+    const start = this.typeStart;
     const end = start + len;
+    // At least 12 bytes a type: capacity for the most the section can hold, trimmed at the end.
+    const most = Math.floor(len / 12);
+    const recordAt = new Uint32Array(most);
+    const kindNos = new Uint8Array(most);
+    const nameOffs = new Uint32Array(most);
+    const strEnd = this.strEnd;
     let at = start;
-    const u32 = (o: number) => dv.getUint32(o, le);
-    const s32 = (o: number) => dv.getInt32(o, le);
-    let id = this.startId;
+    let n = 0;
     while (at < end) {
+      const id = this.startId + n;
       const rel = at - start;
-      const need = (bytes: number) => {
-        if (at + bytes > end) {
-          throw new InputError(this.file, `truncated BTF: type id ${id} (at offset ${rel} of the type section) needs ${bytes} bytes, ${end - at} left`);
-        }
-      };
-      need(12);
-      const nameOff = u32(at);
-      const info = u32(at + 4);
-      const sizeOrType = u32(at + 8);
+      if (at + 12 > end) throw new InputError(this.file, `truncated BTF: type id ${id} (at offset ${rel} of the type section) needs 12 bytes, ${end - at} left`);
+      const nameOff = dv.getUint32(at, le);
+      const info = dv.getUint32(at + 4, le);
       const vlen = info & 0xffff;
       const kindNo = (info >>> 24) & 0x1f;
-      const kflag = (info >>> 31) === 1;
-      const kind = BTF_KINDS[kindNo];
-      if (kindNo === 0 || !kind) throw new InputError(this.file, `BTF type id ${id} (at offset ${rel} of the type section) has unknown kind ${kindNo}`);
-      const name = this.nameAt(nameOff, id, rel);
-            let t: BtfType;
-      let p = at + 12;
-      const name2 = (off: number) => this.nameAt(off, id, rel);
-      switch (kind) {
-        case 'int': {
-          need(16);
-          const v = u32(p);
-          p += 4;
-          t = { kind, id, name, at: rel, size: sizeOrType, encoding: (v >>> 24) & 0x0f, bitOffset: (v >>> 16) & 0xff, bits: v & 0xff };
-          break;
+      if (kindNo === 0 || kindNo >= BTF_KINDS.length) throw new InputError(this.file, `BTF type id ${id} (at offset ${rel} of the type section) has unknown kind ${kindNo}`);
+      if (nameOff >= strEnd) this.badString(id, rel, nameOff);
+      const size = 12 + Btf.extraBytes(kindNo, vlen);
+      if (at + size > end) throw new InputError(this.file, `truncated BTF: type id ${id} (at offset ${rel} of the type section) needs ${size} bytes, ${end - at} left`);
+      const stride = Btf.namedItemStride(kindNo);
+      if (stride > 0) {
+        for (let i = 0, p = at + 12; i < vlen; i++, p += stride) {
+          const off = dv.getUint32(p, le);
+          if (off >= strEnd) this.badString(id, rel, off);
         }
-        case 'ptr': case 'typedef': case 'volatile': case 'const': case 'restrict': case 'type_tag':
-          t = { kind, id, name, at: rel, type: sizeOrType } as BtfType;
-          break;
-        case 'func':
-          t = { kind, id, name, at: rel, type: sizeOrType, linkage: vlen };
-          break;
-        case 'fwd':
-          t = { kind, id, name, at: rel, union: kflag };
-          break;
-        case 'float':
-          t = { kind, id, name, at: rel, size: sizeOrType };
-          break;
-        case 'array': {
-          need(24);
-          t = { kind, id, name, at: rel, type: u32(p), indexType: u32(p + 4), nelems: u32(p + 8) };
-          p += 12;
-          break;
-        }
-        case 'struct': case 'union': {
-          need(12 + vlen * 12);
-          const members: BtfMember[] = new Array(vlen);
-          for (let i = 0; i < vlen; i++, p += 12) {
-            const off = u32(p + 8);
-            members[i] = {
-              name: name2(u32(p)),
-              type: u32(p + 4),
-              bitOffset: kflag ? off & 0xffffff : off,
-              bitfieldSize: kflag ? off >>> 24 : 0,
-            };
-          }
-          t = { kind, id, name, at: rel, size: sizeOrType, members } as BtfType;
-          break;
-        }
-        case 'enum': {
-          need(12 + vlen * 8);
-          const values = new Array<{ name: string; value: number }>(vlen);
-          for (let i = 0; i < vlen; i++, p += 8) values[i] = { name: name2(u32(p)), value: kflag ? s32(p + 4) : u32(p + 4) };
-          t = { kind, id, name, at: rel, size: sizeOrType, signed: kflag, values };
-          break;
-        }
-        case 'enum64': {
-          need(12 + vlen * 12);
-          const values = new Array<{ name: string; value: bigint }>(vlen);
-          for (let i = 0; i < vlen; i++, p += 12) {
-            const raw = (BigInt(u32(p + 8)) << 32n) | BigInt(u32(p + 4));
-            values[i] = { name: name2(u32(p)), value: kflag ? BigInt.asIntN(64, raw) : raw };
-          }
-          t = { kind, id, name, at: rel, size: sizeOrType, signed: kflag, values };
-          break;
-        }
-        case 'func_proto': {
-          need(12 + vlen * 8);
-          const params = new Array<BtfParam>(vlen);
-          for (let i = 0; i < vlen; i++, p += 8) params[i] = { name: name2(u32(p)), type: u32(p + 4) };
-          t = { kind, id, name, at: rel, type: sizeOrType, params };
-          break;
-        }
-        case 'var': {
-          need(16);
-          t = { kind, id, name, at: rel, type: sizeOrType, linkage: u32(p) };
-          p += 4;
-          break;
-        }
-        case 'datasec': {
-          need(12 + vlen * 12);
-          const vars = new Array<{ type: number; offset: number; size: number }>(vlen);
-          for (let i = 0; i < vlen; i++, p += 12) vars[i] = { type: u32(p), offset: u32(p + 4), size: u32(p + 8) };
-          t = { kind, id, name, at: rel, size: sizeOrType, vars };
-          break;
-        }
-        case 'decl_tag': {
-          need(16);
-          t = { kind, id, name, at: rel, type: sizeOrType, componentIdx: s32(p) };
-          p += 4;
-          break;
-        }
-        default:
-          throw new InputError(this.file, `BTF type id ${id} (at offset ${rel} of the type section) has unknown kind ${kindNo}`);
       }
-      this.own.push(t);
-      at = p;
-      id++;
+      recordAt[n] = at;
+      kindNos[n] = kindNo;
+      nameOffs[n] = nameOff;
+      n++;
+      at += size;
+    }
+    this.recordAt = recordAt.subarray(0, n);
+    this.kindNos = kindNos.subarray(0, n);
+    this.nameOffs = nameOffs.subarray(0, n);
+    this.ownCount = n;
+    this.own.length = n;
+  }
+
+  private badString(id: number, rel: number, off: number): never {
+    throw new InputError(this.file, `BTF type id ${id} (at offset ${rel} of the type section): string offset ${off} is past the string section (${this.strEnd} bytes)`);
+  }
+
+  /** The type object for own index `i`, built from its record. */
+  private materialize(i: number): BtfType {
+    const dv = this.dv;
+    const le = this.le;
+    const at = this.recordAt[i]!;
+    const id = this.startId + i;
+    const rel = at - this.typeStart;
+    const u32 = (o: number) => dv.getUint32(o, le);
+    const s32 = (o: number) => dv.getInt32(o, le);
+    const info = u32(at + 4);
+    const sizeOrType = u32(at + 8);
+    const vlen = info & 0xffff;
+    const kflag = (info >>> 31) === 1;
+    const kind = BTF_KINDS[this.kindNos[i]!]!;
+    const name = this.str(this.nameOffs[i]!);
+    const p = at + 12;
+    switch (kind) {
+      case 'int': {
+        const v = u32(p);
+        return { kind, id, name, at: rel, size: sizeOrType, encoding: (v >>> 24) & 0x0f, bitOffset: (v >>> 16) & 0xff, bits: v & 0xff };
+      }
+      case 'ptr': case 'typedef': case 'volatile': case 'const': case 'restrict': case 'type_tag':
+        return { kind, id, name, at: rel, type: sizeOrType } as BtfType;
+      case 'func':
+        return { kind, id, name, at: rel, type: sizeOrType, linkage: vlen };
+      case 'fwd':
+        return { kind, id, name, at: rel, union: kflag };
+      case 'float':
+        return { kind, id, name, at: rel, size: sizeOrType };
+      case 'array':
+        return { kind, id, name, at: rel, type: u32(p), indexType: u32(p + 4), nelems: u32(p + 8) };
+      case 'struct': case 'union': {
+        const members: BtfMember[] = new Array(vlen);
+        for (let k = 0, q = p; k < vlen; k++, q += 12) {
+          const off = u32(q + 8);
+          members[k] = { name: this.str(u32(q)), type: u32(q + 4), bitOffset: kflag ? off & 0xffffff : off, bitfieldSize: kflag ? off >>> 24 : 0 };
+        }
+        return { kind, id, name, at: rel, size: sizeOrType, members } as BtfType;
+      }
+      case 'enum': {
+        const values = new Array<{ name: string; value: number }>(vlen);
+        for (let k = 0, q = p; k < vlen; k++, q += 8) values[k] = { name: this.str(u32(q)), value: kflag ? s32(q + 4) : u32(q + 4) };
+        return { kind, id, name, at: rel, size: sizeOrType, signed: kflag, values };
+      }
+      case 'enum64': {
+        const values = new Array<{ name: string; value: bigint }>(vlen);
+        for (let k = 0, q = p; k < vlen; k++, q += 12) {
+          const raw = (BigInt(u32(q + 8)) << 32n) | BigInt(u32(q + 4));
+          values[k] = { name: this.str(u32(q)), value: kflag ? BigInt.asIntN(64, raw) : raw };
+        }
+        return { kind, id, name, at: rel, size: sizeOrType, signed: kflag, values };
+      }
+      case 'func_proto': {
+        const params = new Array<BtfParam>(vlen);
+        for (let k = 0, q = p; k < vlen; k++, q += 8) params[k] = { name: this.str(u32(q)), type: u32(q + 4) };
+        return { kind, id, name, at: rel, type: sizeOrType, params };
+      }
+      case 'var':
+        return { kind, id, name, at: rel, type: sizeOrType, linkage: u32(p) };
+      case 'datasec': {
+        const vars = new Array<{ type: number; offset: number; size: number }>(vlen);
+        for (let k = 0, q = p; k < vlen; k++, q += 12) vars[k] = { type: u32(q), offset: u32(q + 4), size: u32(q + 8) };
+        return { kind, id, name, at: rel, size: sizeOrType, vars };
+      }
+      case 'decl_tag':
+        return { kind, id, name, at: rel, type: sizeOrType, componentIdx: s32(p) };
+      default:
+        throw new InputError(this.file, `BTF type id ${id} (at offset ${rel} of the type section) has unknown kind ${this.kindNos[i]}`);
     }
   }
 
-  private nameAt(off: number, id: number, rel: number): string {
-    if (off >= this.strEnd) {
-      throw new InputError(this.file, `BTF type id ${id} (at offset ${rel} of the type section): string offset ${off} is past the string section (${this.strEnd} bytes)`);
-    }
-    return this.str(off);
-  }
-
-  /** Every type id a type names exists, and no chain of references (pointers, typedefs, modifiers, arrays) loops. */
+  /**
+   * Every type id a type names exists, and no chain of references (pointers, typedefs, modifiers, arrays) loops.
+   * Read from the records, in id order and within a record in member order, as the messages name them.
+   */
   private checkReferences(): void {
     const count = this.typeCount;
-    const bad = (t: BtfType, ref: number, what: string): never => {
-      throw new InputError(this.file, `BTF type id ${t.id} (at offset ${t.at} of the type section): ${what} type id ${ref} does not exist (${count} types)`);
-    };
-    const check = (t: BtfType, ref: number, what: string) => {
-      if (ref >= count) bad(t, ref, what);
-    };
-    for (const t of this.own) {
-      switch (t.kind) {
-        case 'struct': case 'union':
-          for (const m of t.members) check(t, m.type, `member ${m.name || '(anonymous)'}'s`);
+    const dv = this.dv;
+    const le = this.le;
+    const first = this.startId;
+    const n = this.ownCount;
+    // The one type each reference kind (and array) leads to: what a loop would run through.
+    const next = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const at = this.recordAt[i]!;
+      const kindNo = this.kindNos[i]!;
+      const info = dv.getUint32(at + 4, le);
+      const vlen = info & 0xffff;
+      const p = at + 12;
+      const bad = (ref: number, what: () => string): never => {
+        throw new InputError(this.file, `BTF type id ${first + i} (at offset ${at - this.typeStart} of the type section): ${what()} type id ${ref} does not exist (${count} types)`);
+      };
+      switch (kindNo) {
+        case 4: case 5: // struct, union
+          for (let k = 0, q = p; k < vlen; k++, q += 12) {
+            const ref = dv.getUint32(q + 4, le);
+            if (ref >= count) bad(ref, () => `member ${this.str(dv.getUint32(q, le)) || '(anonymous)'}'s`);
+          }
           break;
-        case 'func_proto':
-          check(t, t.type, 'return');
-          for (const p of t.params) check(t, p.type, `parameter ${p.name || '(unnamed)'}'s`);
+        case 13: { // func_proto
+          const ret = dv.getUint32(at + 8, le);
+          if (ret >= count) bad(ret, () => 'return');
+          for (let k = 0, q = p; k < vlen; k++, q += 8) {
+            const ref = dv.getUint32(q + 4, le);
+            if (ref >= count) bad(ref, () => `parameter ${this.str(dv.getUint32(q, le)) || '(unnamed)'}'s`);
+          }
           break;
-        case 'array':
-          check(t, t.type, 'element');
-          check(t, t.indexType, 'index');
+        }
+        case 3: { // array
+          const elem = dv.getUint32(p, le);
+          if (elem >= count) bad(elem, () => 'element');
+          const index = dv.getUint32(p + 4, le);
+          if (index >= count) bad(index, () => 'index');
+          next[i] = elem;
           break;
-        case 'datasec':
-          for (const v of t.vars) check(t, v.type, 'variable');
+        }
+        case 15: // datasec
+          for (let k = 0, q = p; k < vlen; k++, q += 12) {
+            const ref = dv.getUint32(q, le);
+            if (ref >= count) bad(ref, () => 'variable');
+          }
           break;
+        case 2: case 8: case 9: case 10: case 11: case 18: case 12: case 14: case 17: { // REF_KINDS
+          const ref = dv.getUint32(at + 8, le);
+          if (ref >= count) bad(ref, () => 'referenced');
+          next[i] = ref;
+          break;
+        }
         default:
-          if (REF_KINDS.has(t.kind)) check(t, (t as { type: number }).type, 'referenced');
+          break;
       }
     }
     // Chains that do not pass through a struct, union or prototype must end: 0 unvisited, 1 on the path, 2 done.
     // Indexed by own id - startId: the base's types were checked when the base was read.
-    const first = this.startId;
-    const state = new Uint8Array(this.own.length);
-    for (const t of this.own) {
-      if (state[t.id - first] === 2) continue;
-      const path: number[] = [];
-      let cur: BtfType = t;
+    const state = new Uint8Array(n);
+    const path: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (state[i] === 2) continue;
+      path.length = 0;
+      let cur = first + i;
       for (;;) {
-        if (cur.id < first || state[cur.id - first] === 2) break;
-        if (state[cur.id - first] === 1) {
-          const loop = path.slice(path.indexOf(cur.id)).concat(cur.id);
-          throw new InputError(this.file, `BTF type id ${cur.id} (at offset ${cur.at} of the type section): type id loop ${loop.join(' -> ')}`);
+        if (cur < first || state[cur - first] === 2) break;
+        if (state[cur - first] === 1) {
+          const loop = path.slice(path.indexOf(cur)).concat(cur);
+          throw new InputError(this.file, `BTF type id ${cur} (at offset ${this.recordAt[cur - first]! - this.typeStart} of the type section): type id loop ${loop.join(' -> ')}`);
         }
-        state[cur.id - first] = 1;
-        path.push(cur.id);
-        const next = REF_KINDS.has(cur.kind) || cur.kind === 'array' ? (cur as { type: number }).type : 0;
-        if (next === 0) break;
-        cur = this.type(next);
+        state[cur - first] = 1;
+        path.push(cur);
+        const to = next[cur - first]!;
+        if (to === 0) break;
+        cur = to;
       }
       for (const id of path) state[id - first] = 2;
     }
@@ -389,14 +454,42 @@ export class Btf {
       if (this.base) return this.base.type(id);
       throw new InputError(this.file, `BTF type id ${id} does not exist`);
     }
-    const t = this.own[id - this.startId];
-    if (!t) throw new InputError(this.file, `BTF type id ${id} does not exist (${this.typeCount} types)`);
-    return t;
+    const i = id - this.startId;
+    if (i >= this.ownCount) throw new InputError(this.file, `BTF type id ${id} does not exist (${this.typeCount} types)`);
+    return (this.own[i] ??= this.materialize(i));
   }
 
-  /** This BTF's own types (not its base's), in id order. */
+  /** The kind of an own type, without building it. */
+  kindOf(id: number): BtfKind {
+    const i = id - this.startId;
+    if (id === 0) return 'void';
+    if (i < 0) return this.base ? this.base.kindOf(id) : this.type(id).kind;
+    if (i >= this.ownCount) return this.type(id).kind;
+    return BTF_KINDS[this.kindNos[i]!]!;
+  }
+
+  /** The name of a type, without building it. */
+  nameOf(id: number): string {
+    const i = id - this.startId;
+    if (id === 0) return '';
+    if (i < 0) return this.base ? this.base.nameOf(id) : this.type(id).name;
+    if (i >= this.ownCount) return this.type(id).name;
+    return this.str(this.nameOffs[i]!);
+  }
+
+  /** The first and one past the last id of this BTF's own types. */
+  ownIds(): { first: number; end: number } {
+    return { first: this.startId, end: this.typeCount };
+  }
+
+  /** This BTF's own types (not its base's), in id order. Builds every one: a scan by kind and name is cheaper with `ownIds`, `kindOf` and `nameOf`. */
   ownTypes(): readonly BtfType[] {
-    return this.own;
+    if (!this.allOwn) {
+      const all = new Array<BtfType>(this.ownCount);
+      for (let i = 0; i < this.ownCount; i++) all[i] = this.type(this.startId + i);
+      this.allOwn = all;
+    }
+    return this.allOwn;
   }
 
   /** The string at `offset` (base strings first for split BTF); '' past the end. */
@@ -426,15 +519,17 @@ export class Btf {
     const base = this.base ? this.base.byName(name, kind) : [];
     if (!this.nameIndex) {
       const idx = new Map<string, number[]>();
-      for (const t of this.own) {
-        if (!t.name) continue;
-        const l = idx.get(t.name);
-        if (l) l.push(t.id);
-        else idx.set(t.name, [t.id]);
+      for (let i = 0; i < this.ownCount; i++) {
+        if (this.nameOffs[i] === 0) continue;
+        const name = this.str(this.nameOffs[i]!);
+        if (!name) continue;
+        const l = idx.get(name);
+        if (l) l.push(this.startId + i);
+        else idx.set(name, [this.startId + i]);
       }
       this.nameIndex = idx;
     }
-    const own = (this.nameIndex.get(name) ?? []).map((id) => this.type(id)).filter((t) => !kind || t.kind === kind);
+    const own = (this.nameIndex.get(name) ?? []).filter((id) => !kind || this.kindOf(id) === kind).map((id) => this.type(id));
     return [...base, ...(own as BtfTypeOf<K>[])];
   }
 

@@ -125,20 +125,25 @@ export function extractEvents(btf: Btf, where: string, opts: ExtractOptions = {}
   const raws = new Map<string, number>();
   const offsets = new Map<string, number>();
   const eventFns = new Set<string>();
-  for (const t of btf.ownTypes()) {
-    const n = t.name;
+  // By kind and name first: only the few thousand types that match are built as objects.
+  const { first, end } = btf.ownIds();
+  for (let id = first; id < end; id++) {
+    const kind = btf.kindOf(id);
+    if (kind !== 'typedef' && kind !== 'func' && kind !== 'struct') continue;
+    const n = btf.nameOf(id);
     if (!n || (n.charCodeAt(0) !== 95 /* _ */ && n.charCodeAt(0) !== 98 /* b */ && n.charCodeAt(0) !== 116 /* t */)) continue;
-    if (t.kind === 'typedef' && n.startsWith(TP_PREFIX)) tps.set(n.slice(TP_PREFIX.length), t);
-    else if (t.kind === 'func') {
+    if (kind === 'typedef') {
+      if (n.startsWith(TP_PREFIX)) tps.set(n.slice(TP_PREFIX.length), btf.type(id));
+    } else if (kind === 'func') {
       if (n.startsWith('__bpf_trace_')) {
-        const p = protoOf(btf, t);
+        const p = protoOf(btf, btf.type(id));
         if (p) classes.set(n.slice(12), { name: n.slice(12), proto: p.id, isEvent: false });
-      } else if (n.startsWith('__traceiter_')) traceIter.set(n.slice(12), t);
-      else if (n.startsWith('__probestub_')) probeStub.set(n.slice(12), t);
+      } else if (n.startsWith('__traceiter_')) traceIter.set(n.slice(12), btf.type(id));
+      else if (n.startsWith('__probestub_')) probeStub.set(n.slice(12), btf.type(id));
       else if (n.startsWith('trace_event_raw_event_')) eventFns.add(n.slice(22));
-    } else if (t.kind === 'struct') {
-      if (n.startsWith('trace_event_raw_')) raws.set(n.slice(16), t.id);
-      else if (n.startsWith('trace_event_data_offsets_')) offsets.set(n.slice(25), t.id);
+    } else {
+      if (n.startsWith('trace_event_raw_')) raws.set(n.slice(16), id);
+      else if (n.startsWith('trace_event_data_offsets_')) offsets.set(n.slice(25), id);
     }
   }
   for (const c of classes.values()) {

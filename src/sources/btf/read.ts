@@ -47,7 +47,13 @@ function elfBtf(bytes: Uint8Array, file: string, base?: Btf): { btf: Btf; arch?:
   const out: { btf: Btf; arch?: string; elf: ReturnType<typeof parseElf>; sameClass?: string[][] } = { btf, elf };
   if (arch) out.arch = arch;
   if (!base) {
-    const names = new Set(btf.ownTypes().filter((t) => t.kind === 'typedef' && t.name.startsWith('btf_trace_')).map((t) => t.name.slice(10)));
+    const names = new Set<string>();
+    const { first, end } = btf.ownIds();
+    for (let id = first; id < end; id++) {
+      if (btf.kindOf(id) !== 'typedef') continue;
+      const name = btf.nameOf(id);
+      if (name.startsWith('btf_trace_')) names.add(name.slice(10));
+    }
     const groups = vmlinuxSameClass(elf, btf, names);
     if (groups.length > 0) out.sameClass = groups;
   }
