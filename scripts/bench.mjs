@@ -36,6 +36,10 @@ function need(cmd, pkg) {
 }
 // `--btf-only`: just the BTF row (printed, docs/bench.md untouched), for a quick check without the trees.
 const BTF_ONLY = process.argv.includes('--btf-only');
+// `--quick`: every row but the whole-tree extractions, tree-diff memory, check-patch and growth (those take most
+// of a run); the table is printed, docs/bench.md untouched. For the spread of the snapshot, capture, BTF and
+// start-up rows over several runs.
+const QUICK = process.argv.includes('--quick');
 need('/usr/bin/time', 'time');
 need('bpftool', 'bpftool');
 need('xz', 'xz-utils');
@@ -163,9 +167,15 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tpdrift-bench-'));
 try {
   // 1. Whole-tree extract vs ripgrep doing the same text scans (definition files; trace_*( call sites).
   const treeOut = path.join(tmp, 't612.json.gz');
+  /** The 6.12.115 tree's snapshot, for the neighbouring-releases snapshot diff (section 4). */
+  const snap115 = path.join(tmp, 't115.json.gz');
+  let extract;
+  if (QUICK) runOnce([...TPDRIFT, 'extract', TREE_115, '-o', snap115]);
+  else {
   const rgScanOf = (tree) => ['sh', '-c', `rg -l --no-messages -g '*.[ch]' -e 'TRACE_EVENT|DECLARE_EVENT_CLASS|DECLARE_TRACE|define TRACE_SYSTEM' '${tree}' >/dev/null; rg -o --no-messages -g '*.[ch]' -e '\\btrace_[A-Za-z0-9_]+\\s*\\(' '${tree}' >/dev/null`];
   const rgScan = rgScanOf(TREE_612);
-  const [extract, rg] = timePair([...TPDRIFT, 'extract', TREE_612, '-o', treeOut], rgScan);
+  const [extractRun, rg] = timePair([...TPDRIFT, 'extract', TREE_612, '-o', treeOut], rgScan);
+  extract = extractRun;
   row('extract of the Debian 6.12 tree vs ripgrep (rg -l definitions + rg -o call sites); a re-run: file scans, parsed headers and trace-header readings cached from the warm-up', extract, rg, '≤ 1.5×');
   // The same with the parse cache off: every trace header and its includes parsed with tree-sitter (a first run, or a new tree).
   const [extractCold, rgCold] = timePair([...TPDRIFT, 'extract', TREE_612, '-o', treeOut], rgScan, { oursEnv: { ...ENV, TPDRIFT_PARSE_CACHE: '0' } });
@@ -184,20 +194,25 @@ try {
     },
   });
   row('extract of Debian 6.12.115, a new point release (never read before: every file scanned), with the caches extracting 6.12.117 left: the nightly case', nightly, rgNightly, '≤ 1.5×');
+  fs.copyFileSync(treeOut, snap115);
+  }
 
   // 2. Two-tree diff (from the committed snapshots) and its peak memory; and from the trees themselves.
   const snaps = ['snapshots/debian-linux-source-6.1.176.json.gz', 'snapshots/debian-linux-source-6.12.117.json.gz'];
   const diffTrees = time([...TPDRIFT, 'diff', ...snaps, '-f', 'json', '-o', path.join(tmp, 'd.json')]);
   const rss = diffTrees.rss;
+  let rssTrees, rssTreesCold, rssTreesColdFixedThreshold;
+  if (!QUICK) {
   const treeDiff = [...TPDRIFT, 'diff', path.join(CACHE, 'trees', 'linux-source-6.1'), TREE_612, '-f', 'json', '-o', path.join(tmp, 'd3.json')];
   // A warm-up first, so that "caches warm" holds for both trees (any change to the scanner's code retires
   // the stored scans, and only 6.12 was extracted above).
   runOnce(treeDiff);
-  const rssTrees = peakRss(treeDiff);
-  const rssTreesCold = runOnce(treeDiff, ROOT, { ...ENV, TPDRIFT_PARSE_CACHE: '0' }).rss;
+  rssTrees = peakRss(treeDiff);
+  rssTreesCold = runOnce(treeDiff, ROOT, { ...ENV, TPDRIFT_PARSE_CACHE: '0' }).rss;
   // The same with glibc's mmap threshold fixed (docs/performance.md, Memory): for the record, not the target.
-  const rssTreesColdFixedThreshold = runOnce(treeDiff, ROOT, { ...ENV, TPDRIFT_PARSE_CACHE: '0', MALLOC_MMAP_THRESHOLD_: '131072' }).rss;
+  rssTreesColdFixedThreshold = runOnce(treeDiff, ROOT, { ...ENV, TPDRIFT_PARSE_CACHE: '0', MALLOC_MMAP_THRESHOLD_: '131072' }).rss;
   console.log(`peak RSS: snapshot diff ${rss.toFixed(0)} MB, tree diff ${rssTrees.toFixed(0)} MB`);
+  }
 
   // 3. Capture extract vs libtraceevent on the same 2,323 files (unpacked once to a directory).
   const cap = path.join(tmp, 'capture');
@@ -242,6 +257,17 @@ try {
   const sameAgain = path.join(tmp, 'again.json.gz');
   runOnce([...TPDRIFT, 'extract', snaps[1], '-o', sameAgain]);
   row('diff of the 6.12.117 tree snapshot against itself (nothing changed: the floor of a snapshot diff), whole process', time([...TPDRIFT, 'diff', snaps[1], sameAgain], { reps: REPS * 3 }), undefined, undefined);
+  // The nightly comparison as it happens: two neighbouring point releases (6.12.115 → 6.12.117, 4 findings).
+  const neighbours = [snap115, snaps[1]];
+  row('diff of two neighbouring point releases\' tree snapshots (6.12.115 → 6.12.117: the nightly comparison), whole process', time([...TPDRIFT, 'diff', ...neighbours], { reps: REPS * 3 }), undefined, '≤ 0.3 s');
+  row(`the same on Node ${NODE24_VERSION}, compile cache on`, time([...TPDRIFT24, 'diff', ...neighbours], { reps: REPS * 3 }), undefined, '≤ 0.3 s');
+  // The same, the snapshots written without gzip (what a nightly job may keep: no inflating on every read).
+  const plain = neighbours.map((f, i) => {
+    const out = path.join(tmp, `neighbour-${i}.json`);
+    runOnce([...TPDRIFT, 'extract', f, '-o', out]);
+    return out;
+  });
+  row(`the same, the two snapshots as plain .json, Node ${NODE24_VERSION}`, time([...TPDRIFT24, 'diff', ...plain], { reps: REPS * 3 }), undefined, '≤ 0.3 s');
 
   btfRow(tmp);
 
@@ -255,6 +281,12 @@ try {
   const nodeStartCerts = process.env.NODE_EXTRA_CA_CERTS ? time([process.execPath, '-e', '0'], { reps: REPS * 3, env: process.env }) : undefined;
   console.log(`node -e 0: ${fmt(nodeStart)}${nodeStartCerts ? `; with NODE_EXTRA_CA_CERTS: ${fmt(nodeStartCerts)}` : ''}`);
 
+  if (QUICK) {
+    console.log(['', '| what | tpdrift | baseline | ratio | target | met |', '|---|---|---|---|---|---|', ...rows.map((r) => `| ${r.what} | ${r.ours} | ${r.base} | ${r.ratio} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`)].join('\n'));
+    console.log(`\n--quick: docs/bench.md untouched; 1-minute load average at the start ${loadStart.toFixed(1)}, at the end ${os.loadavg()[0].toFixed(1)}`);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    process.exit(0);
+  }
   // 5. The pre-merge case: check-patch of a real change (6.1 → 6.12's include/trace/events/sched.h) against
   // the whole 6.1 tree, caches warm (the tree was extracted above). No target in the issue: for the record.
   const tree61 = path.join(CACHE, 'trees', 'linux-source-6.1');
