@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { fingerprintOf } from '../../src/model/fingerprint.js';
 import { readSnapshot } from '../../src/sources/snapshot-file.js';
+import { runCli } from '../helpers/cli.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const CAPTURE = path.join(ROOT, 'snapshots/linux-6.18.44-x86_64.tracefs.json');
@@ -14,13 +14,7 @@ const TREE_612 = path.join(ROOT, 'snapshots/debian-linux-source-6.12.117.json.gz
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tpdrift-fpcli-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: (s: string) => void (stdout += s), stderr: (s: string) => void (stderr += s), stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: tmp };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args, { cwd: tmp });
 
 describe('tpdrift fingerprint', () => {
   it('prints one line per matching event with each facet it has', async () => {

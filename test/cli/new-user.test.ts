@@ -8,19 +8,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { unpackCapture618 } from '../helpers/captures.js';
+import { runCli } from '../helpers/cli.js';
 
 const OLD = 'snapshots/debian-linux-source-6.1.176.json.gz';
 const NEW = 'snapshots/debian-linux-source-6.12.117.json.gz';
 const TREE = 'test/fixtures/tree-real/linux-6.1';
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: process.cwd() });
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args);
 
 let tmp: string;
 let capture: string;

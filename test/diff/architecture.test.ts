@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { loadSource } from '../../src/sources/registry.js';
 import { wordSize } from '../../src/model/arch.js';
 import { unpackPublicCaptures } from '../helpers/captures.js';
+import { runCli } from '../helpers/cli.js';
 
 const CAPTURE_618 = 'test/fixtures/tracefs-linux-6.18.44-x86_64.tar.gz';
 const SNAP_612 = 'snapshots/debian-linux-source-6.12.117.json.gz';
@@ -18,12 +18,7 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(pub, { recursive: true, force: true }));
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: process.cwd() });
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args);
 
 describe('word size from the formats', () => {
   it.each([

@@ -9,22 +9,17 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { loadTree } from '../../src/sources/tree/index.js';
 import { CAPTURE_6_18, capture618 } from '../helpers/captures.js';
 import { tarGz } from './tar-builder.js';
+import { runCli } from '../helpers/cli.js';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 let tmp: string;
 let capture: string;
 const SWITCH = 'events/sched/sched_switch/format';
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: tmp });
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args, { cwd: tmp });
 
 /** A copy of the real capture with one format file replaced. */
 function captureWith(name: string, rel: string, content: string | Buffer): string {

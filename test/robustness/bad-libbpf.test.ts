@@ -8,20 +8,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { BtfBuilder } from '../btf/builder.js';
 import { asm, buildBpfObject, encode } from '../consumers/bpf-object-builder.js';
+import { runCli } from '../helpers/cli.js';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 const SNAP = path.join(ROOT, 'snapshots/linux-6.18.44-x86_64.tracefs.json');
 let tmp: string;
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: tmp });
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args, { cwd: tmp });
 
 function object(ext?: Buffer): Buffer {
   const b = new BtfBuilder();

@@ -8,22 +8,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { loadTree } from '../../src/sources/tree/index.js';
 import { capture618 } from '../helpers/captures.js';
 import { tarGz } from './tar-builder.js';
+import { runCli } from '../helpers/cli.js';
 
 const SWITCH = 'events/sched/sched_switch/format';
 const CAP = 1 << 20;
 let tmp: string;
 let realSwitch: string;
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: tmp });
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args, { cwd: tmp });
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tpdrift-bounds-'));

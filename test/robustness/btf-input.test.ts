@@ -11,11 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { InputError } from '../../src/errors.js';
 import { loadSource } from '../../src/sources/registry.js';
 import { BtfBuilder, buildElf } from '../btf/builder.js';
 import { bzImage, sampleBtf, sampleVmlinux } from '../btf/kernel-sample.js';
+import { runCli } from '../helpers/cli.js';
 
 const require = createRequire(import.meta.url);
 const lzma = require('lzma-native') as { compress(b: Buffer): Promise<Buffer> };
@@ -33,13 +33,7 @@ const write = (name: string, data: Uint8Array | string) => {
   return p;
 };
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: (s: string) => (stdout += s), stderr: (s: string) => (stderr += s), stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: tmp };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args, { cwd: tmp });
 
 interface Case {
   name: string;

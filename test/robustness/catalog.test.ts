@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { capture618 } from '../helpers/captures.js';
 import { tarGz } from './tar-builder.js';
+import { runCli } from '../helpers/cli.js';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/tpdrift.js');
@@ -24,13 +25,7 @@ let tmp: string;
 let files: Map<string, Buffer>;
 let n = 0;
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io = { stdout: (s: string) => (stdout += s), stderr: (s: string) => (stderr += s), stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: tmp };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args, { cwd: tmp });
 
 /** A real capture (the sched and irq systems of 6.18.44, with the headers) written to a fresh directory, edited. */
 function capture(edit: (dir: string) => void = () => {}): string {

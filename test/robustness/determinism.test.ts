@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { CAPTURE_6_18, capture618 } from '../helpers/captures.js';
 import { tarGz } from './tar-builder.js';
+import { runCli } from '../helpers/cli.js';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 const BIN = path.join(ROOT, 'bin/tpdrift.js');
@@ -25,12 +26,7 @@ let smallOld: string;
 let smallNew: string;
 const SYSTEMS = new Set(['sched', 'irq', 'timer', 'block', 'writeback', 'workqueue', 'net', 'skb', 'sock', 'tcp', 'kmem', 'signal']);
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), stdoutIsTTY: false, stderrIsTTY: false, env: {}, cwd: tmp });
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args, { cwd: tmp });
 
 /** A deterministic shuffle (mulberry32), so that a failure can be reproduced. */
 function shuffled<T>(list: T[], seed: number): T[] {
