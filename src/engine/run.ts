@@ -147,8 +147,14 @@ export function runDiff(cmp: Comparison, opts: RunOptions = {}): Finding[] {
  * char's signedness) must not blame itself for every old flaw of the tree.
  */
 export function introducedAuditFindings(cmp: Comparison, audited: readonly EventDef[], after: Finding[], opts: RunOptions): Finding[] {
+  if (after.length === 0) return after;
+  // Only an old event whose new side has a finding can take one away, and every audit rule's findings about an
+  // event come from that event (and, for look-alikes, the snapshot's lookups), whatever else is audited with it:
+  // the old side is audited for those events alone.
+  const named = new Set<string>();
+  for (const f of after) for (const e of f.events ?? [f.event]) named.add(e);
   const auditedKeys = new Set(audited.map(eventKey));
-  const oldEvents = cmp.pairs.filter((p) => auditedKeys.has(eventKey(p.new))).map((p) => p.old);
+  const oldEvents = cmp.pairs.filter((p) => named.has(eventKey(p.new)) && auditedKeys.has(eventKey(p.new))).map((p) => p.old);
   if (oldEvents.length === 0) return after;
   const newKeyOf = new Map(cmp.pairs.map((p) => [eventKey(p.old), eventKey(p.new)]));
   const before = runAudit(auditInput(cmp.old, oldEvents, {}), opts);

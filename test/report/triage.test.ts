@@ -8,6 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { readSnapshot } from '../../src/sources/snapshot-file.js';
+import { compareSnapshots } from '../../src/diff/compare.js';
+import { changedEvents, introducedAuditFindings, runAudit, runDiff } from '../../src/engine/run.js';
+import { RULES } from '../../rules/index.js';
+import { isDriftRule } from '../../src/engine/rule.js';
+import { eventKey } from '../../src/model/snapshot.js';
 
 const OLD = 'snapshots/debian-linux-source-6.1.176.json.gz';
 const NEW = 'snapshots/debian-linux-source-6.12.117.json.gz';
@@ -207,5 +213,23 @@ describe('audit findings are the ones the change introduces', () => {
     const audit = full.findings.filter((f) => ['unused-tracepoint', 'unassigned-field', 'print-deref', 'pointer-field', 'layout-holes', 'unprinted-field'].includes(f.rule));
     expect(audit.length).toBeGreaterThan(100);
     expect(audit.filter((f) => !f.events && had.has(`${f.rule} ${f.event} ${f.field ?? ''}`))).toEqual([]);
+  });
+
+  it('the old side audited only for the events the new side has findings about: the same findings as all of them audited', () => {
+    const cmp = compareSnapshots(readSnapshot(OLD), readSnapshot(NEW));
+    const drift = new Set(RULES.filter(isDriftRule).map((r) => r.meta.id));
+    const findings = runDiff(cmp);
+    const driftReports = findings.filter((f) => drift.has(f.rule)).map((f) => ({ event: f.event, message: f.message, ...(f.events ? { events: f.events } : {}) }));
+    const audited = changedEvents(cmp, driftReports);
+    const after = runAudit({ snapshot: cmp.new, events: audited, all: cmp.new.events, added: cmp.added, isChange: true });
+    // The reference: every audited event's old counterpart audited, then subtracted.
+    const auditedKeys = new Set(audited.map(eventKey));
+    const before = runAudit({ snapshot: cmp.old, events: cmp.pairs.filter((p) => auditedKeys.has(eventKey(p.new))).map((p) => p.old), all: cmp.old.events, isChange: true });
+    const newKeyOf = new Map(cmp.pairs.map((p) => [eventKey(p.old), eventKey(p.new)]));
+    const had = new Set(before.flatMap((f) => (f.events ?? [f.event]).map((e) => `${f.rule}\0${newKeyOf.get(e) ?? e}\0${f.field ?? ''}`)));
+    const reference = after.filter((f) => !(f.events ?? [f.event]).every((e) => had.has(`${f.rule}\0${e}\0${f.field ?? ''}`)));
+    expect(reference.length).toBeGreaterThan(100);
+    expect(introducedAuditFindings(cmp, audited, after, {})).toEqual(reference);
+    expect(findings.filter((f) => !drift.has(f.rule))).toEqual(reference);
   });
 });
