@@ -5,6 +5,7 @@
 import type { Severity } from '../engine/finding.js';
 import type { Reporter, ReportFinding } from './model.js';
 import { renderText } from './text.js';
+import { readByNote } from './common.js';
 
 /** Notices (info findings) beyond this are counted, not annotated: GitHub shows a handful per step anyway. */
 export const GITHUB_MAX_NOTICES = 100;
@@ -27,7 +28,9 @@ export function annotation(f: ReportFinding): string {
   }
   props.push(`title=${escapeProperty(`tpdrift ${f.rule}: ${f.event}${f.field ? `.${f.field}` : ''}`)}`);
   const more = f.events && f.events.length > 1 ? ` (${f.events.length} events: ${f.events.slice(0, 10).join(', ')}${f.events.length > 10 ? ', …' : ''})` : '';
-  return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(`${f.event}${f.field ? ` field ${f.field}` : ''}: ${f.message}${more}${f.location?.side === 'old' ? ` (${f.location.file}:${f.location.line} on the old side)` : ''}`)}`;
+  // The tools it breaks, on a line of their own: what a reviewer of the pull request most needs to see.
+  const readBy = readByNote(f);
+  return `::${COMMAND[f.severity]} ${props.join(',')}::${escapeData(`${f.event}${f.field ? ` field ${f.field}` : ''}: ${f.message}${more}${f.location?.side === 'old' ? ` (${f.location.file}:${f.location.line} on the old side)` : ''}${readBy ? `\n${readBy}` : ''}`)}`;
 }
 
 export const renderGithub: Reporter = (report, opts) => {

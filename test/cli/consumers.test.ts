@@ -70,6 +70,10 @@ describe('tpdrift consumers', () => {
     expect(removed.consumers).toEqual([{ tool: 'runqlat.bt', file: path.join(tmp, 'tools/runqlat.bt'), line: 3 }]);
     const brk = out.findings.find((f: { rule: string }) => f.rule === 'consumer-break');
     expect(brk).toMatchObject({ severity: 'error', event: 'sched:sched_switch', field: 'next_pid', cause: 'field-removed' });
+    // A GitHub annotation names the tool too, on a line of its own in the annotation (%0A).
+    const gh = (await run(['diff', SNAP, edited, '--consumers', path.join(tmp, 'tools'), '-f', 'github'])).stdout;
+    const fieldRemoved = gh.split('\n').find((l) => l.startsWith('::') && l.includes('title=tpdrift field-removed%3A'))!;
+    expect(fieldRemoved).toContain(`%0Aread by: runqlat.bt (${path.join(tmp, 'tools/runqlat.bt')}:3)`);
     const plain = JSON.parse((await run(['diff', SNAP, edited, '-f', 'json'])).stdout);
     expect(plain.consumers).toBeUndefined();
     expect(plain.findings.find((f: { rule: string }) => f.rule === 'field-removed').consumers).toBeUndefined();
