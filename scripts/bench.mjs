@@ -139,7 +139,11 @@ const row = (what, ours, base, target) => {
   const ratio = base ? ours.median / base.median : undefined;
   // A target in seconds is absolute even where a baseline is shown beside it; one in × is against the baseline.
   const absolute = target !== undefined && !target.includes('×');
-  rows.push({ what, ours: fmt(ours), base: base ? fmt(base) : '—', ratio: ratio ? `${ratio.toFixed(2)}×` : '—', target, met: target ? (ratio !== undefined && !absolute ? ratio <= Number(target.replace(/[^0-9.]/g, '')) : ours.median <= Number(target.replace(/[^0-9.]/g, ''))) : undefined });
+  const limit = target === undefined ? undefined : Number(target.replace(/[^0-9.]/g, ''));
+  const measured = ratio !== undefined && !absolute ? ratio : ours.median;
+  // How far from the target a missed one is, as a factor of it: what is left to win.
+  const over = limit !== undefined && measured > limit ? ` (${(measured / limit).toFixed(2)}× the target)` : '';
+  rows.push({ what, ours: fmt(ours), base: base ? fmt(base) : '—', ratio: ratio ? `${ratio.toFixed(2)}×` : '—', target, met: limit !== undefined ? measured <= limit : undefined, over });
   console.log(`${what}: ${fmt(ours)}${base ? ` vs ${fmt(base)} = ${ratio.toFixed(2)}×` : ''}`);
 };
 
@@ -147,8 +151,12 @@ const row = (what, ours, base, target) => {
 function btfRow(tmp) {
   const raw = path.join(tmp, 'btf-vmlinux-6.18.44');
   fs.writeFileSync(raw, execFileSync('xz', ['-dc', path.join(ROOT, 'test/fixtures/btf-vmlinux-6.18.44-x86_64.xz')], { maxBuffer: 64 << 20 }));
-  const [ours, base] = timePair([...TPDRIFT, 'extract', raw, '-o', path.join(tmp, 'btf.json')], ['sh', '-c', `bpftool btf dump file '${raw}' format raw > /dev/null`], { reps: REPS * 3 });
-  row("extract of the real 6.18.44 vmlinux BTF (raw, 5.5 MB: 126,610 types, 1,601 tracepoints) vs Debian's bpftool btf dump file (raw format, to /dev/null)", ours, base, '≤ 1 s');
+  const bpftool = ['sh', '-c', `bpftool btf dump file '${raw}' format raw > /dev/null`];
+  // The issue asks for "well under a second": read here as half of one.
+  const [ours, base] = timePair([...TPDRIFT, 'extract', raw, '-o', path.join(tmp, 'btf.json')], bpftool, { reps: REPS * 3 });
+  row(`extract of the real 6.18.44 vmlinux BTF (raw, 5.5 MB: 126,610 types, 1,601 tracepoints) vs Debian's bpftool btf dump file (raw format, to /dev/null), Node ${process.version}`, ours, base, '≤ 0.5 s');
+  const [ours24, base24] = timePair([...TPDRIFT24, 'extract', raw, '-o', path.join(tmp, 'btf.json')], bpftool, { reps: REPS * 3 });
+  row(`the same on Node ${NODE24_VERSION}, compile cache on`, ours24, base24, '≤ 0.5 s');
 }
 
 if (BTF_ONLY) {
@@ -282,7 +290,7 @@ try {
   console.log(`node -e 0: ${fmt(nodeStart)}${nodeStartCerts ? `; with NODE_EXTRA_CA_CERTS: ${fmt(nodeStartCerts)}` : ''}`);
 
   if (QUICK) {
-    console.log(['', '| what | tpdrift | baseline | ratio | target | met |', '|---|---|---|---|---|---|', ...rows.map((r) => `| ${r.what} | ${r.ours} | ${r.base} | ${r.ratio} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`)].join('\n'));
+    console.log(['', '| what | tpdrift | baseline | ratio | target | met |', '|---|---|---|---|---|---|', ...rows.map((r) => `| ${r.what} | ${r.ours} | ${r.base} | ${r.ratio} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : `**no**${r.over}`} |`)].join('\n'));
     console.log(`\n--quick: docs/bench.md untouched; 1-minute load average at the start ${loadStart.toFixed(1)}, at the end ${os.loadavg()[0].toFixed(1)}`);
     fs.rmSync(tmp, { recursive: true, force: true });
     process.exit(0);
@@ -318,7 +326,7 @@ try {
     '',
     '| what | tpdrift | baseline | ratio | target | met |',
     '|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.what} | ${r.ours} | ${r.base} | ${r.ratio} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : '**no**'} |`),
+    ...rows.map((r) => `| ${r.what} | ${r.ours} | ${r.base} | ${r.ratio} | ${r.target ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : `**no**${r.over}`} |`),
     `| peak RSS, extract of the Debian 6.12 tree | ${extract.rss.toFixed(0)} MB | | | | |`,
     `| peak RSS, diff of the two tree snapshots | ${rss.toFixed(0)} MB | | | ≤ 400 MB | ${rss <= 400 ? 'yes' : '**no**'} |`,
     `| peak RSS, check-patch on the 6.1 tree | ${checkPatchRow.rss.toFixed(0)} MB | | | | |`,
