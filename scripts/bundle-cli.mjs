@@ -4,7 +4,8 @@
 // loaded one by one. Node 20 has no module compile cache, and resolving, reading and linking each module cost
 // every command 70-80 ms of start-up (`tpdrift --version` 0.14 -> ~0.09 s, a capture snapshot diff
 // ~0.28 -> ~0.23 s on the bench machine). bin/tpdrift.js runs dist/cli/main.js; the library (dist/src) and the
-// worker threads (dist/src/sources/tree/*-worker.js) stay as tsc wrote them.
+// worker threads (dist/src/sources/tree/*-worker.js) stay as tsc wrote them. It also puts the C grammar in
+// dist/grammar/ (below).
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -67,6 +68,22 @@ const segmenterOnFirstUse = {
   },
 };
 
+/**
+ * tree-sitter-c's grammar as WebAssembly, from the development dependency into dist/grammar/ with its licence:
+ * src/sources/tree/c-parser.ts loads it from there, so the package depends on no tree-sitter-c (native
+ * prebuilds, and an optional peer that installers would resolve to a native tree-sitter 0.22).
+ */
+const GRAMMAR = path.join(DIST, 'grammar');
+fs.rmSync(GRAMMAR, { recursive: true, force: true });
+fs.mkdirSync(GRAMMAR, { recursive: true });
+const grammarPkg = path.join(ROOT, 'node_modules', 'tree-sitter-c');
+fs.copyFileSync(path.join(grammarPkg, 'tree-sitter-c.wasm'), path.join(GRAMMAR, 'tree-sitter-c.wasm'));
+const grammarVersion = JSON.parse(fs.readFileSync(path.join(grammarPkg, 'package.json'), 'utf8')).version;
+fs.writeFileSync(
+  path.join(GRAMMAR, 'LICENSE'),
+  `tree-sitter-c.wasm is tree-sitter-c ${grammarVersion}'s own build (https://github.com/tree-sitter/tree-sitter-c), unchanged.\n\n${fs.readFileSync(path.join(grammarPkg, 'LICENSE'), 'utf8').trim()}\n`,
+);
+
 fs.rmSync(OUT, { recursive: true, force: true });
 const result = await build({
   entryPoints: [path.join(DIST, 'src', 'cli', 'main.js')],
@@ -76,8 +93,9 @@ const result = await build({
   format: 'esm',
   target: 'node20',
   outdir: OUT,
-  // Native addons stay packages; ajv is loaded through createRequire, out of the bundler's sight anyway.
-  external: ['tree-sitter', 'tree-sitter-c', 'ajv', 'lzma-native', '@foxglove/wasm-zstd'],
+  // Native addons and WebAssembly runtimes (they find their .wasm beside their own module) stay packages; ajv
+  // is loaded through createRequire, out of the bundler's sight anyway.
+  external: ['web-tree-sitter', 'ajv', 'lzma-native', '@foxglove/wasm-zstd'],
   legalComments: 'eof',
   metafile: true,
   logLevel: 'warning',

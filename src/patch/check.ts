@@ -7,7 +7,6 @@ import { eventKey } from '../model/snapshot.js';
 import { compareSnapshots } from '../diff/compare.js';
 import { runDiff, type RunOptions } from '../engine/run.js';
 import type { Finding } from '../engine/finding.js';
-import { snapshotsAroundPatch } from '../sources/tree/index.js';
 import { applyPatches } from './apply.js';
 import { mapLineThroughPatch } from './lines.js';
 import type { FilePatch } from './read.js';
@@ -29,6 +28,8 @@ export async function checkPatch(
   opts: RunOptions & { onProgress?: (done: number, total: number) => void; onPhase?: (p: LoadPhase) => void } = {},
 ): Promise<PatchCheck> {
   const applied = applyPatches(root, patches);
+  // Loaded on demand, as the tree source does: the tree reader (and its parser) is the heaviest module.
+  const { snapshotsAroundPatch } = await import('../sources/tree/patched.js');
   const { before, after } = await snapshotsAroundPatch(root, applied.after, {
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),

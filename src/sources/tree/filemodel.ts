@@ -6,8 +6,7 @@
  * tree-sitter cannot parse the arguments of TRACE_EVENT(...) (they are not C, it yields ERROR nodes
  * there, which is expected); it is used for what it reads reliably: the directives and their nesting.
  */
-import Parser from 'tree-sitter';
-import C from 'tree-sitter-c';
+import { type SyntaxNode, parseC } from './c-parser.js';
 import { CTextError, stripComments } from '../../util/ctext.js';
 import { lineAt } from '../../util/lines.js';
 
@@ -39,16 +38,6 @@ export interface FileModel {
   directives: Directive[];
   branches: BranchRange[];
   problems: { line?: number; message: string }[];
-}
-
-let parser: Parser | undefined;
-function getParser(): Parser {
-  if (!parser) {
-    parser = new Parser();
-    // tree-sitter-c's typings declare the language loosely; the binding accepts it as is.
-    parser.setLanguage(C as unknown as Parser.Language);
-  }
-  return parser;
 }
 
 export function lineStartsOf(text: string): number[] {
@@ -122,6 +111,16 @@ function blankDirectives(s: string): string {
   return parts.join('').replace(/\\(?=\r?\n)/g, ' ');
 }
 
+/** A node's named children (none for no node). */
+function namedChildren(node: SyntaxNode | null | undefined): SyntaxNode[] {
+  return node ? node.namedChildren.filter((c): c is SyntaxNode => c !== null) : [];
+}
+
+/** Whether two nodes of one tree are the same node: each access makes a new node object, so `===` cannot tell. */
+function same(a: SyntaxNode, b: SyntaxNode | null): boolean {
+  return b !== null && a.id === b.id;
+}
+
 export function buildFileModel(file: string, raw: string): FileModel {
   const problems: FileModel['problems'] = [];
   let stripped: string;
@@ -139,12 +138,12 @@ export function buildFileModel(file: string, raw: string): FileModel {
   // between them is not C (TRACE_EVENT arguments) and only cost time: its error recovery is quadratic in
   // runs of errors (80,000 empty macro arguments took 15 s), and it parses faster without (see docs/bench.md).
   const directivesOnly = onlyDirectives(stripped);
-  const tree = getParser().parse(directivesOnly, null, { bufferSize: Math.max(32 * 1024, directivesOnly.length * 2 + 1024) });
+  const tree = parseC(directivesOnly);
   const directives: Directive[] = [];
   const branches: BranchRange[] = [];
   let nextId = 0;
 
-  const visit = (node: Parser.SyntaxNode): void => {
+  const visit = (node: SyntaxNode): void => {
     switch (node.type) {
       case 'preproc_def':
       case 'preproc_function_def': {
@@ -154,7 +153,7 @@ export function buildFileModel(file: string, raw: string): FileModel {
         const d: Directive = { kind: 'define', pos: node.startIndex, line: node.startPosition.row + 1, name, body: ws(value) };
         if (node.type === 'preproc_function_def') {
           const params: string[] = [];
-          for (const p of node.childForFieldName('parameters')?.namedChildren ?? []) {
+          for (const p of namedChildren(node.childForFieldName('parameters'))) {
             if (p.type === 'identifier') params.push(p.text);
           }
           const ptext = node.childForFieldName('parameters')?.text ?? '';
@@ -196,16 +195,16 @@ export function buildFileModel(file: string, raw: string): FileModel {
         const thenEnd = alt ? alt.startIndex : node.endIndex;
         const r: BranchRange = { id, index: 0, start: node.startIndex, end: thenEnd };
         // `#ifndef X` + `#define X` is an include guard whatever X is called.
-        const first = node.namedChildren.find((c) => c !== node.childForFieldName('name') && c.type !== 'comment');
+        const first = namedChildren(node).find((c) => !same(c, node.childForFieldName('name')) && c.type !== 'comment');
         const guard = node.type === 'preproc_ifdef' && node.child(0)?.type === '#ifndef' && first?.type === 'preproc_def' && first.childForFieldName('name')?.text === node.childForFieldName('name')?.text;
         if (!isGuard(cond) && !guard) r.cond = cond;
         branches.push(r);
-        for (const c of node.namedChildren) if (c !== alt && c !== node.childForFieldName('condition')) visit(c);
+        for (const c of namedChildren(node)) if (!same(c, alt) && !same(c, node.childForFieldName('condition'))) visit(c);
         let prev = [cond];
         let index = 1;
         let a = alt;
         while (a) {
-          const next: Parser.SyntaxNode | null = a.type === 'preproc_else' ? null : a.childForFieldName('alternative');
+          const next: SyntaxNode | null = a.type === 'preproc_else' ? null : a.childForFieldName('alternative');
           // The last branch runs to the #endif: with only directives parsed, an #else node ends after its own line.
           const end = next ? next.startIndex : node.endIndex;
           const negs = prev.map((c) => `!(${c})`).join(' && ');
@@ -219,7 +218,7 @@ export function buildFileModel(file: string, raw: string): FileModel {
           const br: BranchRange = { id, index: index++, start: a.startIndex, end };
           if (!isGuard(cond)) br.cond = bcond;
           branches.push(br);
-          for (const c of a.namedChildren) if (c !== next && c !== a.childForFieldName('condition')) visit(c);
+          for (const c of namedChildren(a)) if (!same(c, next) && !same(c, a.childForFieldName('condition'))) visit(c);
           if (a.type === 'preproc_elif') prev = [...prev, ws(a.childForFieldName('condition')?.text ?? '?')];
           a = next;
         }
@@ -230,15 +229,19 @@ export function buildFileModel(file: string, raw: string): FileModel {
         // of a trace header (the arguments of TRACE_EVENT(...) are not C and parse into deep ERROR trees),
         // and walking it node by node cost more than the parse itself.
         if (!holdsHash(node)) return;
-        for (const c of node.namedChildren) visit(c);
+        for (const c of namedChildren(node)) visit(c);
     }
   };
-  // Offsets are UTF-16 code units, as in `stripped` (node-tree-sitter parses the JavaScript string).
-  const holdsHash = (node: Parser.SyntaxNode): boolean => {
+  // Offsets are UTF-16 code units, as in `stripped` (web-tree-sitter parses the JavaScript string as UTF-16).
+  const holdsHash = (node: SyntaxNode): boolean => {
     const k = stripped.indexOf('#', node.startIndex);
     return k >= 0 && k < node.endIndex;
   };
-  visit(tree.rootNode);
+  try {
+    visit(tree.rootNode);
+  } finally {
+    tree.delete();
+  }
   directives.sort((a, b) => a.pos - b.pos);
   branches.sort((a, b) => a.start - b.start || a.id - b.id);
   return { file, text: blankDirectives(stripped), lineStarts, directives, branches, problems };

@@ -9,11 +9,11 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { type FileModel, buildFileModel } from './filemodel.js';
 import { codeIdentity as sharedIdentity, storeCacheFile } from './cache-files.js';
+import { PARSER_IDENTITY } from './c-parser.js';
 
 export function defaultParseCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const v = env.TPDRIFT_PARSE_CACHE;
@@ -28,13 +28,11 @@ export function defaultParseCacheDir(env: NodeJS.ProcessEnv = process.env): stri
   return path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'tpdrift', 'parse');
 }
 
-/** What the models depend on besides their input: this tool's version, the model code, the grammar's version. */
+/** What the models depend on besides their input: this tool's version, the model code, the parser runtime and grammar. */
 let parseId: string | undefined;
 function codeIdentity(): string {
   if (parseId === undefined) {
-    const require = createRequire(import.meta.url);
-    const versions = [require('tree-sitter/package.json'), require('tree-sitter-c/package.json')] as { version?: string }[];
-    parseId = sharedIdentity('parse', import.meta.url, ['./filemodel'], versions.map((v) => String(v.version)));
+    parseId = sharedIdentity('parse', import.meta.url, ['./filemodel'], PARSER_IDENTITY);
   }
   return parseId;
 }
