@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { createTwoFilesPatch } from 'diff';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -41,7 +42,83 @@ beforeAll(() => {
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+interface LsNode {
+  version?: string;
+  extraneous?: boolean;
+  invalid?: string | boolean;
+  missing?: boolean;
+  problems?: string[];
+  dependencies?: Record<string, LsNode>;
+}
+
+/** Every package installed under `dir`'s node_modules, nested ones too, as name@version. */
+function installedPackages(dir: string): string[] {
+  const out: string[] = [];
+  const visit = (modules: string): void => {
+    let entries: string[];
+    try {
+      entries = fs.readdirSync(modules);
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.startsWith('.')) continue;
+      const names = e.startsWith('@') ? fs.readdirSync(path.join(modules, e)).map((n) => `${e}/${n}`) : [e];
+      for (const name of names) {
+        const at = path.join(modules, name);
+        try {
+          const pkg = JSON.parse(fs.readFileSync(path.join(at, 'package.json'), 'utf8')) as { name: string; version: string };
+          out.push(`${pkg.name}@${pkg.version}`);
+        } catch {
+          continue;
+        }
+        visit(path.join(at, 'node_modules'));
+      }
+    }
+  };
+  visit(path.join(dir, 'node_modules'));
+  return out.sort();
+}
+
 describe('the packed package, installed into an empty folder', () => {
+  it('installs a consistent dependency set: npm ls finds no problem, and there is one tree-sitter runtime, not native', () => {
+    // `npm ls` exits non-zero when it finds problems; its JSON says which.
+    const ls = JSON.parse(outcome('npm', ['ls', '--all', '--json'], app).stdout) as LsNode;
+    expect(ls.problems ?? []).toEqual([]);
+    const flagged: string[] = [];
+    const walk = (deps: Record<string, LsNode> | undefined, trail: string): void => {
+      for (const [name, d] of Object.entries(deps ?? {})) {
+        if (d.extraneous || d.invalid || d.missing) flagged.push(`${trail}${name}@${d.version ?? '?'}`);
+        walk(d.dependencies, `${trail}${name} > `);
+      }
+    };
+    walk(ls.dependencies, '');
+    expect(flagged).toEqual([]);
+
+    const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+    const installed = installedPackages(app);
+    expect(installed).toContain(`tpdrift@${pkg.version}`);
+    // On disk, not as npm ls dedupes it: an extraneous copy is a copy all the same.
+    expect(installed.filter((p) => /^(web-)?tree-sitter@/.test(p))).toEqual([`web-tree-sitter@${pkg.dependencies['web-tree-sitter']}`]);
+    expect(installed.filter((p) => p.startsWith('tree-sitter-c@'))).toEqual([]);
+    // The grammar the tree reader loads is tree-sitter-c's own wasm, as the repository's development dependency has it.
+    const shipped = fs.readFileSync(path.join(app, 'node_modules', 'tpdrift', 'dist', 'grammar', 'tree-sitter-c.wasm'));
+    expect(shipped.equals(fs.readFileSync(path.join(repo, 'node_modules', 'tree-sitter-c', 'tree-sitter-c.wasm')))).toBe(true);
+  });
+
+  it('reads a real tree with the packaged parser as the repository reads it (parse cache off, so the parser runs)', () => {
+    const tree = path.join(repo, 'test', 'fixtures', 'tree-real', 'linux-6.12');
+    const env = { ...process.env, TPDRIFT_PARSE_CACHE: '0' };
+    const extract = (bin: string, out: string): Buffer => {
+      execFileSync(process.execPath, [bin, 'extract', tree, '-o', out], { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      return zlib.gunzipSync(fs.readFileSync(out));
+    };
+    const installed = extract(path.join(app, 'node_modules', 'tpdrift', 'bin', 'tpdrift.js'), path.join(tmp, 'installed.json.gz'));
+    const here = extract(path.join(repo, 'bin', 'tpdrift.js'), path.join(tmp, 'here.json.gz'));
+    expect(JSON.parse(installed.toString('utf8')).events.length).toBeGreaterThan(0);
+    expect(installed.equals(here)).toBe(true);
+  });
+
   it('imports as a library, and its diff is the one the repository computes', async () => {
     const script = `
       const t = await import('tpdrift');

@@ -1,4 +1,5 @@
 /** The caches' code identity is derived from the sources (import closure), so a split-out module cannot go stale. */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,10 +15,19 @@ describe('cache code identity', () => {
   it('a unit depends on every module the extractor and the file models import', () => {
     const got = names(moduleClosure(TREE, UNIT_CODE_ROOTS));
     // What the hand-kept list had, and the forms table and argument readers split out of the extractor since.
-    for (const m of ['sources/tree/extract.ts', 'sources/tree/macros.ts', 'sources/tree/filemodel.ts', 'sources/tree/layout.ts', 'util/ctext.ts', 'util/cexpr.ts', 'model/canonical.ts', 'sources/tree/parse-cache.ts', 'sources/tree/forms.ts', 'sources/tree/bodies.ts', 'sources/tree/definitions.ts']) {
+    for (const m of ['sources/tree/extract.ts', 'sources/tree/macros.ts', 'sources/tree/filemodel.ts', 'sources/tree/c-parser.ts', 'sources/tree/layout.ts', 'util/ctext.ts', 'util/cexpr.ts', 'model/canonical.ts', 'sources/tree/parse-cache.ts', 'sources/tree/forms.ts', 'sources/tree/bodies.ts', 'sources/tree/definitions.ts']) {
       expect(got).toContain(m);
     }
     expect(got).not.toContain('sources/tree/tree.ts');
+  });
+
+  it('a file model depends on the parser module, the WebAssembly runtime it loads and the bytes of the grammar', async () => {
+    const parseCache = new URL('../../src/sources/tree/parse-cache.ts', import.meta.url).href;
+    expect(names(moduleClosure(parseCache, ['./filemodel']))).toContain('sources/tree/c-parser.ts');
+    const { PARSER_IDENTITY } = await import('../../src/sources/tree/c-parser.js');
+    const pkg = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const grammar = fs.readFileSync(path.join(import.meta.dirname, '../../node_modules/tree-sitter-c/tree-sitter-c.wasm'));
+    expect(PARSER_IDENTITY).toEqual([`web-tree-sitter ${pkg.dependencies['web-tree-sitter']}`, `tree-sitter-c.wasm sha256:${crypto.createHash('sha256').update(grammar).digest('hex')}`]);
   });
 
   it('the file pass depends on the forms table and the SYSCALL_DEFINE reader', () => {
