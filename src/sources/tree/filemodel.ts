@@ -87,7 +87,7 @@ function directiveLines(s: string): { line: number; hash: number; end: number }[
 const blank = (t: string): string => t.replace(/[^\n]/g, ' ');
 
 /** Keeps only the preprocessor directive lines (with their continuations); everything else is blanked. */
-function onlyDirectives(s: string): string {
+export function onlyDirectives(s: string): string {
   const parts: string[] = [];
   let at = 0;
   for (const d of directiveLines(s)) {
