@@ -13,11 +13,42 @@ export const IMAGES = [
   { pkg: 'linux-image-6.1.0-50-amd64-unsigned', version: '6.1.176-1', release: '6.1.0-50-amd64' },
   { pkg: 'linux-image-6.1.0-50-rt-amd64-unsigned', version: '6.1.176-1', release: '6.1.0-50-rt-amd64' },
   { pkg: 'linux-image-6.12.117+deb12-amd64-unsigned', version: '6.12.117-1~deb12u1', release: '6.12.117+deb12-amd64' },
+  // The same 6.1.176 kernel built for other architectures (test/kernels/btf-arch.test.ts: `--arch`'s oracle).
+  { pkg: 'linux-image-6.1.0-50-arm64-unsigned', version: '6.1.176-1', release: '6.1.0-50-arm64', arch: 'arm64' },
+  { pkg: 'linux-image-6.1.0-50-686-pae-unsigned', version: '6.1.176-1', release: '6.1.0-50-686-pae', arch: 'i386' },
+  { pkg: 'linux-image-6.1.0-50-armmp', version: '6.1.176-1', release: '6.1.0-50-armmp', arch: 'armhf' },
 ];
+const FOREIGN = [...new Set(IMAGES.flatMap((k) => (k.arch ? [k.arch] : [])))];
 const MARKER = '.tpdrift-complete';
 
 export const cacheDir = process.env.TPDRIFT_KERNEL_CACHE || path.join(os.homedir(), '.cache', 'tpdrift');
 export const imageDir = (img) => path.join(cacheDir, 'images', `${img.pkg}_${img.version}`);
+
+/**
+ * apt-get options for packages of another architecture: bookworm's lists for amd64 and FOREIGN kept in
+ * <cache>/apt-bookworm-foreign/ (updated once, on first use), so that neither the machine's sources and
+ * lists nor dpkg's architecture list change (`dpkg --add-architecture` is not needed to download).
+ */
+let foreignOptions;
+function aptForeign(run) {
+  if (foreignOptions) return foreignOptions;
+  const dir = path.join(cacheDir, 'apt-bookworm-foreign');
+  const lists = path.join(dir, 'lists');
+  fs.mkdirSync(path.join(lists, 'partial'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'cache', 'archives', 'partial'), { recursive: true });
+  fs.mkdirSync(path.join(dir, 'parts'), { recursive: true });
+  const sources = path.join(dir, 'sources.list');
+  fs.writeFileSync(sources, 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main\n');
+  foreignOptions = [
+    '-o', `Dir::Etc::SourceList=${sources}`,
+    '-o', `Dir::Etc::SourceParts=${path.join(dir, 'parts')}`,
+    '-o', `Dir::State::Lists=${lists}`,
+    '-o', `Dir::Cache=${path.join(dir, 'cache')}`,
+    ...FOREIGN.flatMap((a) => ['-o', `APT::Architectures::=${a}`]),
+  ];
+  run('apt-get', [...foreignOptions, 'update']);
+  return foreignOptions;
+}
 
 function main() {
   const debs = path.join(cacheDir, 'debs');
@@ -28,7 +59,7 @@ function main() {
   const debFile = (k) => {
     // apt-get download names files <pkg>_<version with ':' escaped>_<arch>.deb (and '+' kept as is)
     const enc = k.version.replace(/:/g, '%3a');
-    return fs.readdirSync(debs).find((f) => f.startsWith(`${k.pkg}_${enc}_`) && f.endsWith('.deb'));
+    return fs.readdirSync(debs).find((f) => f.startsWith(`${k.pkg}_${enc}_`) && f.endsWith(`_${k.arch ?? 'amd64'}.deb`));
   };
   for (const k of IMAGES) {
     const dest = imageDir(k);
@@ -40,7 +71,8 @@ function main() {
     let deb = debFile(k);
     if (!deb) {
       console.log(`${k.pkg}=${k.version}: downloading`);
-      run('apt-get', ['download', `${k.pkg}=${k.version}`], { cwd: debs });
+      if (k.arch) run('apt-get', [...aptForeign(run), 'download', `${k.pkg}:${k.arch}=${k.version}`], { cwd: debs });
+      else run('apt-get', ['download', `${k.pkg}=${k.version}`], { cwd: debs });
       deb = debFile(k);
       if (!deb) throw new Error(`apt-get download ${k.pkg}=${k.version} left no .deb in ${debs}`);
     }

@@ -12,6 +12,7 @@ import { describeSource } from '../model/side.js';
 import type { Snapshot, SourceKind } from '../model/snapshot.js';
 import { type ReportData, makeReport } from '../report/model.js';
 import { type LoadedSource, loadSource } from '../sources/registry.js';
+import type { TreeArch } from '../sources/tree/arch.js';
 import { type PatchCheck, checkPatch as checkPatchSeries } from '../patch/check.js';
 import { readPatchText } from '../patch/read.js';
 import { InputError } from '../errors.js';
@@ -28,6 +29,10 @@ export interface LoadingOptions {
   onProgress?: (label: string, done: number, total: number) => void;
   /** Steps of a tree read, per argument: listing, reading files, building units, done. */
   onPhase?: (label: string, phase: LoadPhase) => void;
+  /** Tree arguments: the architecture their formats are predicted for (default x86_64). */
+  arch?: TreeArch;
+  /** Tree arguments: a kernel `.config` whose settings decide CONFIG_ conditions. */
+  kconfig?: string;
 }
 
 /** Consumers to check: an inventory (readConsumers) — its uses, and the report's consumer summary — or bare uses. */
@@ -55,6 +60,8 @@ export async function load(input: SideInput, opts: LoadingOptions = {}): Promise
   try {
     src = await loadSource(input, {
     ...(opts.kind ? { kind: opts.kind } : {}),
+    ...(opts.arch ? { arch: opts.arch } : {}),
+    ...(opts.kconfig !== undefined ? { kconfig: opts.kconfig } : {}),
     ...(onProgress ? { onProgress: (done: number, total: number) => onProgress(input, done, total) } : {}),
     ...(onPhase ? { onPhase: (phase: LoadPhase) => onPhase(input, phase) } : {}),
     });
@@ -145,7 +152,7 @@ export interface PatchOutcome extends PatchCheck {
 export async function checkPatch(
   tree: string,
   patches: readonly PatchInput[],
-  opts: RuleOptions & ConsumerOptions & { onProgress?: (done: number, total: number) => void; onPhase?: (phase: LoadPhase) => void } = {},
+  opts: RuleOptions & ConsumerOptions & Pick<LoadingOptions, 'arch' | 'kconfig'> & { onProgress?: (done: number, total: number) => void; onPhase?: (phase: LoadPhase) => void } = {},
 ): Promise<PatchOutcome> {
   const series = patches.flatMap((p) => readPatchText(p.text, p.label));
   const uses = opts.consumers?.uses ?? opts.uses;
@@ -154,6 +161,8 @@ export async function checkPatch(
     ...(uses ? { uses } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
+    ...(opts.arch ? { arch: opts.arch } : {}),
+    ...(opts.kconfig !== undefined ? { kconfig: opts.kconfig } : {}),
   });
   const label = `${tree} + ${patches.map((p) => p.label).join(' ')}`;
   const problems = sideProblems(check.after, 'new').filter((p) => check.touched.includes(p.file));

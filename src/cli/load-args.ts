@@ -4,12 +4,15 @@ import { mergeBtf } from '../sources/btf/merge.js';
 import type { SourceKind } from '../model/snapshot.js';
 import type { Io } from './context.js';
 import type { LoadPhase } from '../sources/source.js';
+import type { TreeArch } from '../sources/tree/arch.js';
 import { phaseReporter, progress } from './output.js';
 
 /** How the command line loads its source arguments: a forced kind, and a progress line per argument on a terminal. */
-export function loadingOptions(kind: SourceKind | undefined, io: Io): LoadingOptions {
+export function loadingOptions(kind: SourceKind | undefined, io: Io, tree: { arch?: TreeArch | undefined; kconfig?: string | undefined } = {}): LoadingOptions {
   const lines = new Map<string, ((done: number, total: number) => void) | undefined>();
   const opts: LoadingOptions = kind ? { kind } : {};
+  if (tree.arch) opts.arch = tree.arch;
+  if (tree.kconfig !== undefined) opts.kconfig = tree.kconfig;
   if (io.stderrIsTTY) {
     opts.onProgress = (label, done, total) => {
       if (!lines.has(label)) lines.set(label, progress(io, label));

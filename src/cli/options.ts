@@ -9,6 +9,7 @@ import type { SourceKind } from '../model/snapshot.js';
 import { ARGUMENT_KINDS } from '../sources/registry.js';
 import type { Severity } from '../engine/finding.js';
 import { FORMATS, type FormatName } from '../report/formats.js';
+import { TREE_ARCHES, type TreeArch } from '../sources/tree/arch.js';
 
 export type FailOn = Severity | 'none';
 export const KINDS: readonly SourceKind[] = ARGUMENT_KINDS;
@@ -36,6 +37,17 @@ export interface ReportArgs {
   summary?: boolean;
   /** Consumer programs and manifests (files or folders) whose uses the consumer rules check. */
   consumers?: string[];
+  /** --arch: the architecture tree arguments are predicted for. */
+  arch?: TreeArch;
+  /** --kconfig: a kernel .config deciding tree arguments' CONFIG_ conditions. */
+  kconfig?: string;
+}
+
+/** `--arch` and `--kconfig`: how tree arguments are predicted (other kinds say what they were built for). */
+export function withTreeOptions<T>(y: Argv<T>) {
+  return y
+    .option('arch', { choices: TREE_ARCHES, describe: 'architecture to predict tree formats for (default x86_64): long/pointer size, alignment, syscall table' })
+    .option('kconfig', { type: 'string', describe: "a kernel .config (a linux-image package's boot/config-*) deciding a tree's CONFIG_ conditions: which events that build has" });
 }
 
 /** `--consumers <paths...>`: diff, check-patch and history check these tools' uses against the change. */
@@ -64,6 +76,8 @@ export function withReportOptions<T>(y: Argv<T>) {
       describe: 'set a rule severity: ID=error|warning|info|off (repeatable)',
     })
     .option('kind', { choices: KINDS, describe: 'force the kind of every source argument' })
+    .option('arch', { choices: TREE_ARCHES, describe: 'architecture to predict tree formats for (default x86_64): long/pointer size, alignment, syscall table' })
+    .option('kconfig', { type: 'string', describe: "a kernel .config (a linux-image package's boot/config-*) deciding a tree's CONFIG_ conditions: which events that build has" })
     .option('color', { type: 'boolean', describe: 'force colour on or off (default: NO_COLOR, FORCE_COLOR, then TTY)' })
     .option('config', { type: 'string', describe: 'configuration file (default: tpdrift.config.json in the working directory, when present)' })
     .option('baseline', { type: 'string', describe: 'accepted findings (from --write-baseline): hidden from text/markdown/github, marked suppressed in json/sarif/html' })

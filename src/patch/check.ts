@@ -7,6 +7,7 @@ import { eventKey } from '../model/snapshot.js';
 import { compareSnapshots } from '../diff/compare.js';
 import { runDiff, type RunOptions } from '../engine/run.js';
 import type { Finding } from '../engine/finding.js';
+import type { LoadTreeOptions } from '../sources/tree/options.js';
 import { applyPatches } from './apply.js';
 import { mapLineThroughPatch } from './lines.js';
 import type { FilePatch } from './read.js';
@@ -25,7 +26,7 @@ export interface PatchCheck {
 export async function checkPatch(
   root: string,
   patches: FilePatch[],
-  opts: RunOptions & { onProgress?: (done: number, total: number) => void; onPhase?: (p: LoadPhase) => void } = {},
+  opts: RunOptions & { onProgress?: (done: number, total: number) => void; onPhase?: (p: LoadPhase) => void } & Pick<LoadTreeOptions, 'arch' | 'kconfig'> = {},
 ): Promise<PatchCheck> {
   const applied = applyPatches(root, patches);
   // Loaded on demand, as the tree source does: the tree reader (and its parser) is the heaviest module.
@@ -33,6 +34,8 @@ export async function checkPatch(
   const { before, after } = await snapshotsAroundPatch(root, applied.after, {
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
+    ...(opts.arch ? { arch: opts.arch } : {}),
+    ...(opts.kconfig !== undefined ? { kconfig: opts.kconfig } : {}),
   });
   const findings = runDiff(compareSnapshots(before, after), opts).map((f) => locate(f, before, patches));
   const touched = [...applied.after.keys()].sort();

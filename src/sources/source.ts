@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { OriginKind, Snapshot } from '../model/snapshot.js';
+import type { TreeArch } from './tree/arch.js';
 
 /** A step of a long read, for progress on stderr (what it is doing, not only how far). */
 export type LoadPhase =
@@ -17,6 +18,10 @@ export type LoadPhase =
 export interface LoadOptions {
   onProgress?: (done: number, total: number) => void;
   onPhase?: (p: LoadPhase) => void;
+  /** Tree sources only: the architecture predicted for (`--arch`; default x86_64). Other kinds say what they were built for. */
+  arch?: TreeArch;
+  /** Tree sources only: a kernel `.config` that decides CONFIG_ conditions (`--kconfig`). */
+  kconfig?: string;
 }
 
 /**

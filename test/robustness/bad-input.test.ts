@@ -65,7 +65,7 @@ const CASES: Case[] = [
   {
     name: 'a file where a directory or archive is expected',
     input: () => (fs.writeFileSync(path.join(tmp, 'notes.txt'), 'hello\n'), path.join(tmp, 'notes.txt')),
-    error: (p) => `${p}: not a snapshot (.json, .json.gz), tracefs archive (.tar, .tar.gz), BTF (raw, ELF with .BTF, vmlinuz) or directory`,
+    error: (p) => `${p}: not a snapshot (.json, .json.gz), tracefs archive (.tar, .tar.gz), BTF (raw, ELF with .BTF, vmlinuz, arm64 Image) or directory`,
   },
   {
     name: 'a directory where a snapshot file is expected',

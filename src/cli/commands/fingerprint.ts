@@ -1,7 +1,8 @@
+import type { TreeArch } from '../../sources/tree/arch.js';
 import type { CommandModule } from 'yargs';
 import type { SourceKind } from '../../model/snapshot.js';
 import type { CommandResult, Io } from '../context.js';
-import { KINDS } from '../options.js';
+import { KINDS, withTreeOptions } from '../options.js';
 
 export interface FingerprintArgs {
   source: string;
@@ -9,6 +10,8 @@ export interface FingerprintArgs {
   format: 'text' | 'json';
   check?: string;
   kind?: SourceKind;
+  arch?: TreeArch;
+  kconfig?: string;
 }
 
 export function fingerprintCommand(io: Io, result: CommandResult): CommandModule {
@@ -16,7 +19,7 @@ export function fingerprintCommand(io: Io, result: CommandResult): CommandModule
     command: 'fingerprint <source> [events..]',
     describe: "print each event's ABI fingerprint (layout, prototype, print format, condition), or check a source against recorded ones",
     builder: (y) =>
-      y
+      withTreeOptions(y)
         .positional('source', { type: 'string', demandOption: true })
         .positional('events', { type: 'string', array: true, default: [] as string[], describe: 'events to print (system:name, * matches any text); all when none' })
         .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'output format (json: a file --check reads)' })

@@ -1,7 +1,8 @@
+import type { TreeArch } from '../../sources/tree/arch.js';
 import type { CommandModule } from 'yargs';
 import type { SourceKind } from '../../model/snapshot.js';
 import type { CommandResult, Io } from '../context.js';
-import { KINDS } from '../options.js';
+import { KINDS, withTreeOptions } from '../options.js';
 import type { HistoryFormat } from '../run/history.js';
 
 const HISTORY_FORMATS: readonly HistoryFormat[] = ['text', 'json', 'html'];
@@ -11,7 +12,7 @@ export function historyCommand(io: Io, result: CommandResult): CommandModule {
     command: 'history <sources..>',
     describe: 'the same events across several kernels (oldest first): which kernel added, changed or removed each event and field',
     builder: (y) =>
-      y
+      withTreeOptions(y)
         .positional('sources', { type: 'string', array: true, demandOption: true, describe: 'two or more sources, oldest first' })
         .option('format', { alias: 'f', choices: HISTORY_FORMATS, default: 'text' as HistoryFormat, describe: 'output format' })
         .option('output', { alias: 'o', type: 'string', describe: 'write to FILE (atomically) instead of stdout' })
@@ -25,7 +26,7 @@ export function historyCommand(io: Io, result: CommandResult): CommandModule {
         }),
     handler: async (argv) => {
       const { run } = await import('../run/history.js');
-      result.code = await run(argv as unknown as { sources: string[]; format: HistoryFormat; output?: string; events?: string[]; kind?: SourceKind; consumers?: string[]; config?: string }, io);
+      result.code = await run(argv as unknown as { sources: string[]; format: HistoryFormat; output?: string; events?: string[]; kind?: SourceKind; consumers?: string[]; config?: string; arch?: TreeArch; kconfig?: string }, io);
     },
   };
 }

@@ -29,7 +29,14 @@ export async function run(a: ReportArgs & { patch: string[]; tree: string }, io:
   const patches = a.patch.map((p) => ({ text: readPatchArg(p), label: isStdin(p) ? '(stdin)' : p }));
   const onProgress = progress(io, a.tree);
   const consumers = await loadConsumers(a, io);
-  const check = await checkPatch(a.tree, patches, { config, ...(onProgress ? { onProgress } : {}), onPhase: phaseReporter(io, a.tree), ...(consumers ? { consumers } : {}) });
+  const check = await checkPatch(a.tree, patches, {
+    config,
+    ...(onProgress ? { onProgress } : {}),
+    onPhase: phaseReporter(io, a.tree),
+    ...(consumers ? { consumers } : {}),
+    ...(a.arch ? { arch: a.arch } : {}),
+    ...(a.kconfig !== undefined ? { kconfig: a.kconfig } : {}),
+  });
   if (check.touchesNoDefinition) {
     io.stderr(`tpdrift: the patch touches no trace event definition (${check.touched.length} file(s) changed)\n`);
   }

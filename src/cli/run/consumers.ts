@@ -21,5 +21,5 @@ export async function run(a: ReportArgs & { paths: string[]; against?: string },
     else io.stdout(text);
     return 0;
   }
-  return emitReport(await consumersAgainst(inventory, a.against, { ...loadingOptions(a.kind, io), config }), a, io);
+  return emitReport(await consumersAgainst(inventory, a.against, { ...loadingOptions(a.kind, io, a), config }), a, io);
 }

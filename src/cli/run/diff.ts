@@ -10,7 +10,7 @@ import { loadConsumers } from '../consumer-args.js';
 
 export async function run(a: ReportArgs & { old: string; new: string; 'btf-old'?: string; 'btf-new'?: string }, io: Io): Promise<number> {
   const config = reportConfig(a, io);
-  const opts = loadingOptions(a.kind, io);
+  const opts = loadingOptions(a.kind, io, a);
   const old = await loadSide(a.old, a['btf-old'], opts);
   const neu = await loadSide(a.new, a['btf-new'], opts);
   const consumers = await loadConsumers(a, io);

@@ -1,11 +1,12 @@
 /** `tpdrift extract`: one source to a snapshot file, with what could not be read listed on stderr. */
+import type { TreeArch } from '../../sources/tree/arch.js';
 import type { SourceKind } from '../../model/snapshot.js';
 import type { Io } from '../context.js';
 import { loadSide, loadingOptions } from '../load-args.js';
 import { writeSnapshot } from '../snapshot-output.js';
 
-export async function run(a: { source: string; output?: string; kind?: SourceKind; btf?: string }, io: Io): Promise<number> {
-  const src = await loadSide(a.source, a.btf, loadingOptions(a.kind, io));
+export async function run(a: { source: string; output?: string; kind?: SourceKind; btf?: string; arch?: TreeArch; kconfig?: string }, io: Io): Promise<number> {
+  const src = await loadSide(a.source, a.btf, loadingOptions(a.kind, io, a));
   writeSnapshot(src.snapshot, a.output, io);
   const problems = src.snapshot.problems ?? [];
   if (problems.length > 0) {

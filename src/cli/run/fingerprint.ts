@@ -7,7 +7,7 @@ import { loadingOptions } from '../load-args.js';
 
 export async function run(a: FingerprintArgs, io: Io): Promise<number> {
   const recorded = a.check === undefined ? undefined : readFingerprints(a.check);
-  const src = await load(a.source, loadingOptions(a.kind, io));
+  const src = await load(a.source, loadingOptions(a.kind, io, a));
   const { list, unmatched } = listFingerprints(src.snapshot, a.events);
   for (const p of unmatched) io.stderr(`tpdrift: ${src.label}: no event matches '${p}'\n`);
   if (!recorded) {

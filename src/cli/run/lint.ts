@@ -8,6 +8,6 @@ import { reportConfig } from '../report-config.js';
 
 export async function run(a: ReportArgs & { source: string; btf?: string }, io: Io): Promise<number> {
   const config = reportConfig(a, io);
-  const opts = loadingOptions(a.kind, io);
+  const opts = loadingOptions(a.kind, io, a);
   return emitReport(await lint(await loadSide(a.source, a.btf, opts), { ...opts, config }), a, io);
 }

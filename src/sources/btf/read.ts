@@ -10,6 +10,7 @@ import path from 'node:path';
 import { InputError } from '../../errors.js';
 import { type Btf, isRawBtf, parseBtf } from '../../btf/btf.js';
 import { bzImagePayload, isBzImage } from '../../btf/bzimage.js';
+import { arm64ImageBtf, isArm64Image } from '../../btf/arm64-image.js';
 import { isElf, parseElf } from '../../btf/elf.js';
 import type { Problem } from '../../model/snapshot.js';
 import { decompress, isCompressed } from './decompress.js';
@@ -93,8 +94,17 @@ export async function readKernelFile(file: string, bytes: Uint8Array = readFile(
     if (release) out.release = release;
     return out;
   }
+  if (isArm64Image(bytes)) {
+    // A raw memory image: its BTF is the bytes of .BTF; no section or symbol tables tell classes apart.
+    const at = arm64ImageBtf(bytes, file);
+    const btf = parseBtf(bytes.subarray(at.offset, at.offset + at.length), { file: `${file} (BTF at offset ${at.offset})` });
+    const out: KernelBtf = { btf, container: 'arm64 Image', arch: 'aarch64' };
+    if (at.release) out.release = at.release;
+    return out;
+  }
+  // arm64 vmlinuz may also be a gzip'd Image (Image.gz), as xz or zstd files are raw BTF or an ELF.
   if (depth === 0 && isCompressed(bytes)) return readKernelFile(file, await decompress(bytes, file, 'file'), 1);
-  throw new InputError(file, 'not BTF: no 0xEB9F magic, no ELF, no bzImage header');
+  throw new InputError(file, 'not BTF: no 0xEB9F magic, no ELF, no bzImage or arm64 Image header');
 }
 
 export interface PackageLayout {

@@ -9,6 +9,7 @@
 import { evaluateConstant } from '../../util/cexpr.js';
 import { CTextError, matchingBracket, splitTopLevel, stripComments } from '../../util/ctext.js';
 import { splitDeclarator } from './bodies.js';
+import { type ArchRules, archRules } from './arch.js';
 
 export interface Layout {
   size: number;
@@ -22,6 +23,8 @@ export interface AggregateTypes {
   evaluate(expr: string): number | undefined;
   /** An `#if` condition: true, false, or undefined when it cannot be decided. */
   decide(cond: string): boolean | undefined;
+  /** Size and alignment of a pointer (the architecture's word; 8 when absent). */
+  pointer?: Layout;
 }
 
 const roundUp = (n: number, a: number): number => Math.ceil(n / a) * a;
@@ -125,14 +128,14 @@ function memberLayouts(decl: string, types: AggregateTypes, packed: boolean): La
     const text = raw.replace(/__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)|__aligned\s*\([^)]*\)|__packed\b/g, ' ').trim();
     let layout: Layout | undefined;
     if (/\(\s*\*/.test(text)) {
-      layout = { size: 8, align: 8 }; // a function pointer (or a pointer to an array)
+      layout = types.pointer ?? { size: 8, align: 8 }; // a function pointer (or a pointer to an array)
     } else {
       const full = i === 0 || !prefix ? text : `${prefix.replace(/[\s*]+$/, '')} ${text}`;
       const d = splitDeclarator(full);
       if (!d || d.prefix.trim() === '') return undefined;
       if (i === 0) prefix = d.prefix;
       const type = nested ? undefined : d.prefix.trim();
-      const one = nested ? base : type!.endsWith('*') ? { size: 8, align: 8 } : types.layoutOf(type!);
+      const one = nested ? base : type!.endsWith('*') ? (types.pointer ?? { size: 8, align: 8 }) : types.layoutOf(type!);
       if (!one) return undefined;
       let count = 1;
       for (const dim of d.arrays.matchAll(/\[([^\]]*)\]/g)) {
@@ -197,26 +200,18 @@ export function layoutAggregate(definition: string, types: AggregateTypes, depth
   return { size: roundUp(size, align), align };
 }
 
-/** Macros the kernel's build defines for an x86_64 kernel, beside the configuration. */
-const BUILD_DEFINES: Record<string, bigint> = {
-  __KERNEL__: 1n,
-  __x86_64__: 1n,
-  __LITTLE_ENDIAN_BITFIELD: 1n,
-  __LITTLE_ENDIAN: 1234n,
-  __BITS_PER_LONG: 64n,
-  BITS_PER_LONG: 64n,
-};
-
 /**
- * Decides `#if` conditions the way an x86_64 defconfig build sees them: `CONFIG_X` set when `config` holds it,
- * unset otherwise; the build's own macros (BUILD_DEFINES); uapi's `__UAPI_DEF_*` switches 1 (the kernel is not
- * built against a libc); any other name is looked up as a constant, and unknown makes the condition undecided.
+ * Decides `#if` conditions the way a build of `arch` with `config` set sees them (an x86_64 defconfig build
+ * unless told otherwise): `CONFIG_X` set when `config` holds it, unset otherwise; the build's own macros
+ * (ArchRules.buildDefines); uapi's `__UAPI_DEF_*` switches 1 (the kernel is not built against a libc); any
+ * other name is looked up as a constant, and unknown makes the condition undecided.
  */
-export function configDecider(config: ReadonlySet<string>, constant: (name: string) => bigint | undefined): (cond: string) => boolean | undefined {
+export function configDecider(config: ReadonlySet<string>, constant: (name: string) => bigint | undefined, arch: ArchRules = archRules()): (cond: string) => boolean | undefined {
+  const defines = arch.buildDefines;
   const isDefined = (name: string): boolean | undefined => {
     if (name.startsWith('CONFIG_')) return config.has(name);
-    if (name in BUILD_DEFINES || name.startsWith('__UAPI_DEF_')) return true;
-    if (name === '__i386__' || name === '__BIG_ENDIAN_BITFIELD' || name === '__BIG_ENDIAN' || name === '__ASSEMBLY__' || name === '__GLIBC__') return false;
+    if (name in defines || name.startsWith('__UAPI_DEF_')) return true;
+    if (arch.undefinedMacros.includes(name)) return false;
     return constant(name) !== undefined ? true : undefined;
   };
   return (cond) => {
@@ -231,7 +226,7 @@ export function configDecider(config: ReadonlySet<string>, constant: (name: stri
     if (unknown) return undefined;
     const v = evaluateConstant(text, (name) => {
       if (name.startsWith('CONFIG_')) return config.has(name) ? 1n : 0n;
-      if (name in BUILD_DEFINES) return BUILD_DEFINES[name];
+      if (name in defines) return defines[name];
       if (name.startsWith('__UAPI_DEF_')) return 1n;
       return constant(name);
     });
@@ -240,13 +235,12 @@ export function configDecider(config: ReadonlySet<string>, constant: (name: stri
 }
 
 /**
- * The options an x86_64 defconfig build has set: `CONFIG_X=y` lines of arch/x86/configs/x86_64_defconfig
- * (`=m` as `CONFIG_X_MODULE`), plus the ones x86_64 selects unconditionally, which a defconfig never lists.
+ * The options a defconfig build has set: `CONFIG_X=y` lines of the architecture's defconfig
+ * (arch/x86/configs/x86_64_defconfig for x86_64; `=m` as `CONFIG_X_MODULE`), plus the ones the architecture
+ * selects unconditionally (ArchRules.selected), which a defconfig never lists.
  */
-export const X86_64_SELECTED = ['CONFIG_X86', 'CONFIG_X86_64', 'CONFIG_64BIT', 'CONFIG_MMU', 'CONFIG_ARCH_DMA_ADDR_T_64BIT', 'CONFIG_PHYS_ADDR_T_64BIT'];
-
-export function readDefconfig(text: string | undefined): Set<string> {
-  const out = new Set<string>(X86_64_SELECTED);
+export function readDefconfig(text: string | undefined, arch: ArchRules = archRules()): Set<string> {
+  const out = new Set<string>(arch.selected);
   for (const m of (text ?? '').matchAll(/^(CONFIG_\w+)=(\S+)/gm)) {
     if (m[2] === 'y' || /^["\d-]/.test(m[2]!)) out.add(m[1]!);
     else if (m[2] === 'm') out.add(`${m[1]}_MODULE`);

@@ -22,6 +22,9 @@ export interface ConstantsInput {
 
 /** Adds to `env.constants` every declaration of the constants the bodies' field arguments name, transitively. */
 export function collectConstants(env: TypeEnv, { scans, visited, raw, classes: allClasses, textOf }: ConstantsInput): void {
+  // The predicted architecture's own headers (arch/x86/include/ for x86_64, as isTypeHeader says).
+  const archInclude = env.arch && env.arch.dir !== 'x86' ? `arch/${env.arch.dir}/include/` : undefined;
+  const isKernelHeader = (f: string): boolean => isTypeHeader(f) || (archInclude !== undefined && f.endsWith('.h') && f.startsWith(archInclude));
   // Typedefs and constants of the headers beside the trace headers (xfs_ino_t, driver-local lengths).
   // (Typedefs of every header are already known; constants are read here for the trace headers' directories.)
   const localDirs = [...new Set([...visited].map((f) => path.posix.dirname(f)).filter((d) => !d.startsWith('include/')))].sort();
@@ -33,8 +36,8 @@ export function collectConstants(env: TypeEnv, { scans, visited, raw, classes: a
   // Constants of the kernel's own headers (include/, arch/x86/include/) come first in each name's list, then
   // those of the headers beside the trace headers, each in file order.
   const constantFiles = [
-    ...scans.filter((s) => s.definedNames && isTypeHeader(s.file)),
-    ...scans.filter((s) => s.definedNames && !isTypeHeader(s.file) && isLocal(s.file)),
+    ...scans.filter((s) => s.definedNames && isKernelHeader(s.file)),
+    ...scans.filter((s) => s.definedNames && !isKernelHeader(s.file) && isLocal(s.file)),
   ];
   // Constants are only ever looked up by name, from a field's array length and then from the values of the
   // constants it names: only those names are kept. Keeping every one cost most of a whole-tree run

@@ -14,7 +14,7 @@ import type { LoadPhase } from '../source.js';
 
 export interface IsolatedRequest {
   root: string;
-  options: Pick<LoadTreeOptions, 'workers' | 'label' | 'parseCache'>;
+  options: Pick<LoadTreeOptions, 'workers' | 'label' | 'parseCache' | 'arch' | 'kconfig'>;
 }
 
 export type IsolatedMessage =
@@ -43,6 +43,8 @@ export async function loadTreeIsolated(root: string, opts: LoadTreeOptions): Pro
   if (opts.workers !== undefined) options.workers = opts.workers;
   if (opts.label !== undefined) options.label = opts.label;
   if (opts.parseCache !== undefined) options.parseCache = opts.parseCache;
+  if (opts.arch !== undefined) options.arch = opts.arch;
+  if (opts.kconfig !== undefined) options.kconfig = opts.kconfig;
   return new Promise<Snapshot>((resolve, reject) => {
     let settled = false;
     const worker = new Worker(url, { workerData: { root, options } satisfies IsolatedRequest });

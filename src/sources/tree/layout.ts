@@ -7,6 +7,7 @@ import type { DynamicKind, Field } from '../../model/snapshot.js';
 import { normalizeType } from '../../model/canonical.js';
 import { evaluateLength } from '../../util/cexpr.js';
 import { configDecider, layoutAggregate } from './aggregate.js';
+import { type ArchRules, archRules } from './arch.js';
 
 export interface Scalar {
   size: number;
@@ -33,6 +34,8 @@ export interface TypeEnv {
   aggregates?: Map<string, Decl[]>;
   /** The configuration `#if`s in aggregate bodies are decided by (x86_64 defconfig: see aggregate.ts). */
   config?: ReadonlySet<string>;
+  /** The architecture predicted for (./arch.ts); x86_64 when absent. */
+  arch?: ArchRules;
 }
 
 const BUILTIN: Record<string, [number, boolean]> = {
@@ -64,30 +67,44 @@ export function cleanType(t: string): string {
 }
 
 /** The headers that define the kernel's basic types, in the order the compiler sees them on x86_64. */
-export const CORE_TYPE_HEADERS = [
-  'include/uapi/asm-generic/int-ll64.h',
-  'include/asm-generic/int-ll64.h',
-  'arch/x86/include/uapi/asm/posix_types_64.h',
-  'include/uapi/asm-generic/posix_types.h',
-  'include/uapi/linux/types.h',
-  'include/linux/types.h',
-];
+export const CORE_TYPE_HEADERS = coreTypeHeaders(archRules());
+
+/** The same for `arch`: its own posix_types header in x86_64's place. */
+export function coreTypeHeaders(arch: ArchRules): readonly string[] {
+  return [
+    'include/uapi/asm-generic/int-ll64.h',
+    'include/asm-generic/int-ll64.h',
+    arch.posixTypes,
+    'include/uapi/asm-generic/posix_types.h',
+    'include/uapi/linux/types.h',
+    'include/linux/types.h',
+  ];
+}
+
+const coreHeadersOf = new Map<ArchRules, readonly string[]>();
 
 /**
  * Picks the declaration that applies where `scope` (a directory) is compiled: the core type headers
  * first, then the scope's own headers, then the kernel's include/ and arch/x86/include/, then any other
  * header. Within a tier all candidates must agree (`agree` decides), else the name is unknown.
  */
-export function pickDecl<T>(decls: Decl[] | undefined, scope: string, value: (d: Decl) => T | undefined, agree: (a: T, b: T) => boolean): T | undefined {
+export function pickDecl<T>(decls: Decl[] | undefined, scope: string, value: (d: Decl) => T | undefined, agree: (a: T, b: T) => boolean, arch?: ArchRules): T | undefined {
   if (!decls || decls.length === 0) return undefined;
-  for (const h of CORE_TYPE_HEADERS) {
+  let core = CORE_TYPE_HEADERS;
+  let archInclude = 'arch/x86/include/';
+  if (arch) {
+    core = coreHeadersOf.get(arch) ?? coreTypeHeaders(arch);
+    coreHeadersOf.set(arch, core);
+    archInclude = `arch/${arch.dir}/include/`;
+  }
+  for (const h of core) {
     // The last one in the file: the 32-bit alternatives come first (`#if __BITS_PER_LONG != 64 ... #else`).
     const d = decls.filter((x) => x.file === h).pop();
     if (d) return value(d);
   }
   const tiers: ((d: Decl) => boolean)[] = [
     (d) => scope !== '' && d.file.startsWith(scope + '/'),
-    (d) => d.file.startsWith('include/') || d.file.startsWith('arch/x86/include/'),
+    (d) => d.file.startsWith('include/') || d.file.startsWith(archInclude),
     () => true,
   ];
   for (const inTier of tiers) {
@@ -145,16 +162,22 @@ export class TypeResolver {
   }
 
   private resolve(t: string, depth: number): Scalar | undefined {
-    if (t.endsWith('*')) return { size: 8, align: 8, signed: false };
+    const arch = this.env.arch;
+    if (t.endsWith('*')) return arch ? { size: arch.word, align: arch.word, signed: false } : { size: 8, align: 8, signed: false };
     if (t === 'char') return { size: 1, align: 1, signed: !this.env.unsignedChar };
     const b = BUILTIN[t];
-    if (b) return { size: b[0], align: b[0] > 8 ? 16 : b[0], signed: b[1] };
+    if (b) {
+      // long is the word; an 8-byte integer inside a struct is aligned as the ABI says (i386: 4).
+      const size = arch && /\blong$/.test(t) && !/long long$/.test(t) ? arch.word : b[0];
+      const align = size > 8 ? 16 : size === 8 && arch ? arch.align8 : size;
+      return { size, align, signed: b[1] };
+    }
     // An enum: unsigned int in GCC when no enumerator is negative, int when one is; `__mode(byte)` and friends
     // (afs, netfs) make it 1, 2 or 4 bytes; a packed one is as small as its values, which is not modelled (unknown).
     // Without its definition (or `enum` alone: a typedef'd anonymous one), the unsigned int.
     if (/^enum \w+$/.test(t)) {
       const defs = this.env.aggregates?.get(t);
-      if (defs && defs.length > 0) return pickDecl(defs, this.scope, (d) => enumScalar(d.value), (a, b) => a.size === b.size && a.signed === b.signed);
+      if (defs && defs.length > 0) return pickDecl(defs, this.scope, (d) => enumScalar(d.value), (a, b) => a.size === b.size && a.signed === b.signed, this.env.arch);
     }
     if (/^enum( \w+)?$/.test(t)) return { size: 4, align: 4, signed: false };
     if (/^(struct|union) \w+$/.test(t)) {
@@ -167,6 +190,7 @@ export class TypeResolver {
       this.scope,
       (d) => this.scalar(d.value, depth + 1),
       (a, b) => a.size === b.size && a.signed === b.signed && a.align === b.align,
+      this.env.arch,
     );
   }
 
@@ -177,17 +201,20 @@ export class TypeResolver {
     const hit = this.aggregateCache.get(t);
     if (hit !== undefined) return hit ?? undefined;
     this.aggregateCache.set(t, null); // cycle guard
-    const decide = configDecider(this.env.config ?? new Set(), (n) => this.constant(n));
+    const arch = this.env.arch;
+    const decide = configDecider(this.env.config ?? new Set(), (n) => this.constant(n), arch);
     const types = {
       layoutOf: (ty: string) => this.scalar(ty, depth + 1),
       evaluate: (e: string) => this.evaluate(e),
       decide,
+      ...(arch ? { pointer: { size: arch.word, align: arch.word } } : {}),
     };
     const r = pickDecl(
       this.env.aggregates?.get(t),
       this.scope,
       (d) => layoutAggregate(d.value, types),
       (a, b) => a.size === b.size && a.align === b.align,
+      arch,
     );
     this.aggregateCache.set(t, r ?? null);
     return r;
@@ -204,7 +231,7 @@ export class TypeResolver {
     return type.replace(/\b[A-Za-z_]\w*\b/g, (w) => {
       // A name that is also a typedef is that typedef (a macro of the same name is some header's local shorthand).
       if (this.env.typedefs.has(w)) return w;
-      const body = pickDecl(macros.get(w), this.scope, (d) => d.value, (a, b) => a === b);
+      const body = pickDecl(macros.get(w), this.scope, (d) => d.value, (a, b) => a === b, this.env.arch);
       return body ?? w;
     });
   }
@@ -214,7 +241,7 @@ export class TypeResolver {
     if (hit !== undefined) return hit ?? undefined;
     if (depth > 16) return undefined;
     this.constCache.set(name, null);
-    const n = pickDecl(this.env.constants.get(name), this.scope, (d) => this.evaluate(d.value, depth + 1), (a, b) => a === b);
+    const n = pickDecl(this.env.constants.get(name), this.scope, (d) => this.evaluate(d.value, depth + 1), (a, b) => a === b, this.env.arch);
     const out = n === undefined ? undefined : BigInt(n);
     this.constCache.set(name, out ?? null);
     return out;

@@ -1,5 +1,6 @@
 /** What a tree read can be asked to do: shared by the reader and the thread that runs it in isolation. */
 import type { LoadPhase } from '../source.js';
+import type { TreeArch } from './arch.js';
 
 export interface LoadTreeOptions {
   /** Called as files are read: (done, total). */
@@ -17,4 +18,8 @@ export interface LoadTreeOptions {
   overlay?: ReadonlyMap<string, string | null>;
   /** Directory of parsed headers kept between runs (./parse-cache.ts); `false` turns it off. Default: defaultParseCacheDir(). */
   parseCache?: string | false;
+  /** The architecture whose formats are predicted (./arch.ts); default x86_64. */
+  arch?: TreeArch;
+  /** A kernel `.config` (path) whose settings decide CONFIG_ conditions (./kconfig.ts). */
+  kconfig?: string;
 }

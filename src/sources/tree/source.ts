@@ -8,6 +8,11 @@ export const treeSource: SourceReader = {
   async load(arg, opts) {
     // Loaded on demand: tree-sitter is the heaviest module and most runs compare snapshots.
     const { loadTree } = await import('./tree.js');
-    return loadTree(arg, { ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.onPhase ? { onPhase: opts.onPhase } : {}) });
+    return loadTree(arg, {
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
+      ...(opts.arch ? { arch: opts.arch } : {}),
+      ...(opts.kconfig !== undefined ? { kconfig: opts.kconfig } : {}),
+    });
   },
 };

@@ -22,13 +22,13 @@ import type { SyscallParam } from './syscall-defs.js';
 export const GENERATOR_FILE = 'kernel/trace/trace_syscalls.c';
 const TRACE_H = 'kernel/trace/trace.h';
 
-/** Sizes of the C types the generator's fixed fields use (x86_64, LP64). */
-const SCALARS: Record<string, { size: number; signed: boolean }> = {
+/** Sizes of the C types the generator's fixed fields use (x86_64 and arm64: LP64; i386 and arm: ILP32). */
+const scalarsFor = (word: 4 | 8): Record<string, { size: number; signed: boolean }> => ({
   int: { size: 4, signed: true },
-  long: { size: 8, signed: true },
-  'unsigned long': { size: 8, signed: false },
+  long: { size: word, signed: true },
+  'unsigned long': { size: word, signed: false },
   'unsigned int': { size: 4, signed: false },
-};
+});
 
 /** What the user-space recording of one syscall's enter event is (7.x). */
 export interface UserArgs {
@@ -47,9 +47,9 @@ export interface SyscallGenerator {
 }
 
 /** The tree's generator, or why it could not be read. */
-export function readSyscallGenerator(read: (rel: string) => string | undefined): SyscallGenerator | string {
+export function readSyscallGenerator(read: (rel: string) => string | undefined, word: 4 | 8 = 8): SyscallGenerator | string {
   try {
-    return readGenerator(read);
+    return readGenerator(read, word);
   } catch (e) {
     // Unterminated comments, unbalanced braces: the code is not a form this reader knows.
     if (e instanceof CTextError) return `${GENERATOR_FILE}: ${e.message}`;
@@ -57,7 +57,8 @@ export function readSyscallGenerator(read: (rel: string) => string | undefined):
   }
 }
 
-function readGenerator(read: (rel: string) => string | undefined): SyscallGenerator | string {
+function readGenerator(read: (rel: string) => string | undefined, word: 4 | 8): SyscallGenerator | string {
+  const SCALARS = scalarsFor(word);
   const raw = read(GENERATOR_FILE);
   if (raw === undefined) return `${GENERATOR_FILE} not found`;
   const code = stripComments(raw);
@@ -69,7 +70,7 @@ function readGenerator(read: (rel: string) => string | undefined): SyscallGenera
   if (!define || !SCALARS[define[1]!]) return 'syscall_enter_define_fields: the parameters are not defined as trace_define_field(call, meta->types[i], meta->args[i], offset, sizeof(<type>), <signed>, ...)';
   const argSize = SCALARS[define[1]!]!.size;
   const paramSigned = define[2] !== '0';
-  const argsAlign = argsAlignment(read(TRACE_H));
+  const argsAlign = argsAlignment(read(TRACE_H), word);
   if (argsAlign === undefined) return `${TRACE_H}: struct syscall_trace_enter is not { struct trace_entry ent; int nr; unsigned long args[]; }`;
   if (!code.includes('"%s: 0x%%0%zulx') || !code.includes('", ((unsigned long)(REC->%s))"')) return 'the enter print format is not built as "<arg>: 0x%%0%zulx" with ((unsigned long)(REC-><arg>)) arguments';
   const exitFmt = /call->print_fmt\s*=\s*("(?:[^"\\]|\\.)*")\s*;/.exec(code);
@@ -138,14 +139,14 @@ function readGenerator(read: (rel: string) => string | undefined): SyscallGenera
 const alignTo = (n: number, a: number): number => Math.ceil(n / a) * a;
 
 /** Alignment of `args[]` in struct syscall_trace_enter, when it is the known layout. */
-function argsAlignment(traceH: string | undefined): number | undefined {
+function argsAlignment(traceH: string | undefined, word: 4 | 8): number | undefined {
   if (!traceH) return undefined;
   const m = /struct\s+syscall_trace_enter\s*\{([^}]*)\}/.exec(stripComments(traceH));
   if (!m) return undefined;
   const members = m[1]!.split(';').map((s) => s.replace(/\s+/g, ' ').trim()).filter(Boolean);
   if (members.length !== 3 || members[0] !== 'struct trace_entry ent' || members[1] !== 'int nr') return undefined;
   const a = /^(unsigned long|long|u64) args\[\]$/.exec(members[2]!);
-  return a ? 8 : undefined;
+  return a ? (a[1] === 'u64' ? 8 : word) : undefined;
 }
 
 /** C escapes of a string literal's body turned into the characters they stand for (\" \\ \n \t only). */

@@ -9,10 +9,25 @@
  */
 import type { EventDef, Field, Problem } from '../../model/snapshot.js';
 import type { SyscallDefinition } from './syscall-defs.js';
-import { type Truth, x86_64Conditions } from './x86-64-config.js';
+import { type KconfigTruth, type Truth, archConditions } from './x86-64-config.js';
 import { GENERATOR_FILE, type SyscallGenerator, readSyscallGenerator } from './syscall-generator.js';
+import { type ArchRules, type TreeArch, archRules } from './arch.js';
+import { selectBranches } from './aggregate.js';
+import { evaluateConstant } from '../../util/cexpr.js';
+import { stripComments } from '../../util/ctext.js';
 
 export const SYSCALL_TABLE = 'arch/x86/entry/syscalls/syscall_64.tbl';
+
+/**
+ * Where each architecture lists its native entry points: a `.tbl` (`<nr> <abi> <name> <entry> …`, the abis
+ * that are native) or, for arm64 until 6.10, the generic `__SYSCALL(__NR_x, sys_x)` list of asm-generic/unistd.h.
+ */
+const TABLES: Record<TreeArch, { file: string; abis?: readonly string[]; entry?: RegExp }> = {
+  x86_64: { file: SYSCALL_TABLE, abis: ['common', '64'], entry: /^(?:__x64_)?sys_(\w+)$/ },
+  i386: { file: 'arch/x86/entry/syscalls/syscall_32.tbl', abis: ['i386'], entry: /^(?:__ia32_)?sys_(\w+)$/ },
+  arm: { file: 'arch/arm/tools/syscall.tbl', abis: ['common', 'eabi'], entry: /^sys_(\w+)$/ },
+  arm64: { file: 'include/uapi/asm-generic/unistd.h' },
+};
 
 /** A file's definitions, as the file pass found them. */
 export interface FileSyscalls {
@@ -34,15 +49,15 @@ interface TableEntry {
  * abi `common` or `64`, entry `sys_<name>` or `__x64_sys_<name>`. x32 rows are compat entry points, which
  * have no SYSCALL_METADATA (COMPAT_SYSCALL_DEFINE makes none) and so no events; `sys_ni_syscall` has none either.
  */
-export function readSyscallTable(text: string): TableEntry[] {
+export function readSyscallTable(text: string, abis: readonly string[] = ['common', '64'], entryRe = /^(?:__x64_)?sys_(\w+)$/): TableEntry[] {
   const out: TableEntry[] = [];
   const seen = new Set<string>();
   for (const line of text.split('\n')) {
     const cols = line.replace(/#.*/, '').trim().split(/\s+/);
     if (cols.length < 4 || !/^\d+$/.test(cols[0]!)) continue;
     const [nr, abi, tableName, entry] = cols as [string, string, string, string];
-    if (abi !== 'common' && abi !== '64') continue;
-    const m = /^(?:__x64_)?sys_(\w+)$/.exec(entry);
+    if (!abis.includes(abi)) continue;
+    const m = entryRe.exec(entry);
     if (!m || m[1] === 'ni_syscall' || seen.has(m[1]!)) continue;
     seen.add(m[1]!);
     out.push({ nr: Number(nr), name: m[1]!, tableName });
@@ -51,11 +66,34 @@ export function readSyscallTable(text: string): TableEntry[] {
 }
 
 /**
+ * The entry points of asm-generic/unistd.h (arm64 before 6.11) as a 64-bit native kernel wires them:
+ * `__SYSCALL(nr, sys_x)`, `__SC_COMP(nr, sys_x, compat)` → sys_x, `__SC_3264(nr, 32, 64)` and
+ * `__SC_COMP_3264(nr, 32, 64, compat)` → the 64-bit one; `#if`s decided by `decide` (undecided: kept).
+ */
+export function readGenericUnistd(text: string, decide: (cond: string) => boolean | undefined, word: 4 | 8): TableEntry[] {
+  const chosen = selectBranches(stripComments(text), decide, true) ?? '';
+  const nrs = new Map<string, number>();
+  for (const m of chosen.matchAll(/^[ \t]*#[ \t]*define[ \t]+(__NR(?:3264)?_\w+)[ \t]+(\d+)/gm)) nrs.set(m[1]!, Number(m[2]));
+  const out: TableEntry[] = [];
+  const seen = new Set<string>();
+  for (const m of chosen.matchAll(/\b(__SYSCALL|__SC_COMP|__SC_3264|__SC_COMP_3264)\(\s*(\w+)\s*,([^)]*)\)/g)) {
+    const args = m[3]!.split(',').map((a) => a.trim());
+    const entry = m[1] === '__SYSCALL' || m[1] === '__SC_COMP' ? args[0] : word === 8 ? args[1] : args[0];
+    const e = entry === undefined ? null : /^sys_(\w+)$/.exec(entry);
+    if (!e || e[1] === 'ni_syscall' || seen.has(e[1]!)) continue;
+    seen.add(e[1]!);
+    out.push({ nr: nrs.get(m[2]!) ?? -1, name: e[1]!, tableName: m[2]!.replace(/^__NR(?:3264)?_/, '') });
+  }
+  return out;
+}
+
+/**
  * Files that hold the definitions of a configuration x86_64 does not build or does not default to, when
  * another file defines the same syscall: 32-bit x86 (process_32.c), kernels without an MMU (nommu.c) or
- * without POSIX timers (posix-stubs.c, whose option defaults to y).
+ * without POSIX timers (posix-stubs.c, whose option defaults to y). On i386, the 64-bit files instead.
  */
 const FALLBACK_FILE = /(?:_32|nommu|-stubs)\.c$/;
+const FALLBACK_FILE_OF: Partial<Record<TreeArch, RegExp>> = { i386: /(?:_64|nommu|-stubs)\.c$/, arm: /(?:nommu|-stubs)\.c$/, arm64: /(?:nommu|-stubs)\.c$/ };
 
 /**
  * Of several definitions of one syscall, the one x86_64 builds: never another architecture's (arch/<not
@@ -63,16 +101,17 @@ const FALLBACK_FILE = /(?:_32|nommu|-stubs)\.c$/;
  * then one whose condition holds for certain, then one outside any `#if`, then any; files of FALLBACK_FILE
  * last, then path order. The kernel links one symbol: the others are not events.
  */
-function pickDefinition(cands: { file: string; def: SyscallDefinition }[], truth: (c: string) => Truth): { file: string; def: SyscallDefinition } | undefined {
-  const own = cands.filter((c) => isX86OrGeneric(c.file) && (c.def.condition === undefined || truth(c.def.condition) !== false));
+function pickDefinition(cands: { file: string; def: SyscallDefinition }[], truth: (c: string) => Truth, arch: ArchRules): { file: string; def: SyscallDefinition } | undefined {
+  const fallback = FALLBACK_FILE_OF[arch.name] ?? FALLBACK_FILE;
+  const own = cands.filter((c) => isOwnOrGeneric(c.file, arch) && (c.def.condition === undefined || truth(c.def.condition) !== false));
   const rank = (c: { file: string; def: SyscallDefinition }): number =>
-    (c.def.condition === undefined || truth(c.def.condition) === true ? 0 : 2) + (FALLBACK_FILE.test(c.file) ? 4 : 0) + (c.def.condition === undefined ? 0 : 1);
+    (c.def.condition === undefined || truth(c.def.condition) === true ? 0 : 2) + (fallback.test(c.file) ? 4 : 0) + (c.def.condition === undefined ? 0 : 1);
   return [...own].sort((a, b) => rank(a) - rank(b))[0];
 }
 
-function isX86OrGeneric(file: string): boolean {
+function isOwnOrGeneric(file: string, arch: ArchRules): boolean {
   if (!file.startsWith('arch/')) return true;
-  return file.startsWith('arch/x86/') && !file.startsWith('arch/x86/um/');
+  return file.startsWith(`arch/${arch.dir}/`) && !file.startsWith('arch/x86/um/');
 }
 
 export interface SyscallInput {
@@ -80,18 +119,29 @@ export interface SyscallInput {
   read: (rel: string) => string | undefined;
   /** Where the common header ends (`sizeof(struct trace_entry)`), when known. */
   headerEnd: number | undefined;
+  /** The architecture predicted for (default x86_64). */
+  arch?: ArchRules;
+  /** A kernel configuration's CONFIG_ answers (--kconfig). */
+  config?: KconfigTruth;
 }
 
 /** The syscall events of the tree, and what could not be read. No table or no generator: none, said once. */
 export function syscallEvents(input: SyscallInput): { events: EventDef[]; problems: Problem[] } {
   const problems: Problem[] = [];
-  const table = input.read(SYSCALL_TABLE);
-  if (table === undefined) return { events: [], problems };
+  const arch = input.arch ?? archRules();
+  const where = TABLES[arch.name];
+  const table = input.read(where.file);
+  if (table === undefined) {
+    // x86_64 trees without a table are trees without syscalls (a fixture, a subtree); another architecture's
+    // missing table is worth a word: its syscalls are not predicted, and not x86_64's in their place.
+    if (arch.name !== 'x86_64') problems.push({ file: where.file, message: `syscall events not predicted for ${arch.name}: its syscall table is not in the tree` });
+    return { events: [], problems };
+  }
   const byName = new Map<string, { file: string; def: SyscallDefinition }[]>();
   for (const f of input.files) {
     for (const def of f.defs) {
       if (def.problem) {
-        if (isX86OrGeneric(f.file)) problems.push({ file: f.file, line: def.line, message: def.problem });
+        if (isOwnOrGeneric(f.file, arch)) problems.push({ file: f.file, line: def.line, message: def.problem });
         continue;
       }
       let l = byName.get(def.name);
@@ -99,25 +149,26 @@ export function syscallEvents(input: SyscallInput): { events: EventDef[]; proble
       l.push({ file: f.file, def });
     }
   }
-  const gen = readSyscallGenerator(input.read);
+  const gen = readSyscallGenerator(input.read, arch.word);
   if (typeof gen === 'string') {
     problems.push({ file: GENERATOR_FILE, message: `syscall events not predicted: ${gen}` });
     return { events: [], problems };
   }
   if (input.headerEnd === undefined) {
-    problems.push({ file: SYSCALL_TABLE, message: 'syscall events not predicted: the common header (struct trace_entry) is unknown' });
+    problems.push({ file: where.file, message: 'syscall events not predicted: the common header (struct trace_entry) is unknown' });
     return { events: [], problems };
   }
-  const entries = readSyscallTable(table);
+  const truth = archConditions(input.read, arch, input.config);
+  const entries = where.abis ? readSyscallTable(table, where.abis, where.entry) : readGenericUnistd(table, genericDecider(truth, arch), arch.word);
   if (entries.length === 0) {
     // A table of another form (or an empty one) must not look like a kernel without syscalls.
-    problems.push({ file: SYSCALL_TABLE, message: 'syscall events not predicted: no 64-bit entry point (<nr> common|64 <name> sys_<name>) read' });
+    const form = where.abis ? `<nr> ${where.abis.join('|')} <name> sys_<name>` : '__SYSCALL(__NR_<name>, sys_<name>)';
+    problems.push({ file: where.file, message: `syscall events not predicted: no ${arch.name === 'x86_64' ? '64-bit ' : ''}entry point (${form}) read` });
     return { events: [], problems };
   }
   const events: EventDef[] = [];
-  const truth = x86_64Conditions(input.read);
   for (const entry of entries) {
-    const picked = pickDefinition(byName.get(entry.name) ?? [], truth);
+    const picked = pickDefinition(byName.get(entry.name) ?? [], truth, arch);
     // A table entry without a SYSCALL_DEFINE (an arch stub written by hand) has no metadata: no events.
     if (!picked) continue;
     events.push(...eventPair(entry, picked.file, picked.def, gen, input.headerEnd, problems));
@@ -139,4 +190,20 @@ function eventPair(entry: TableEntry, file: string, def: SyscallDefinition, gen:
     exitEv.condition = def.condition;
   }
   return [enterEv, exitEv];
+}
+
+/** `#if`s of asm-generic/unistd.h: `__ARCH_WANT_*` and CONFIG_ by `truth`, `__SYSCALL_COMPAT` unset (a native kernel), the word size. */
+function genericDecider(truth: (c: string) => Truth, arch: ArchRules): (cond: string) => boolean | undefined {
+  return (cond) => {
+    let unknown = false;
+    const text = cond.replace(/\bdefined\s*\(\s*(\w+)\s*\)|\bdefined\s+(\w+)/g, (_m, a?: string, b?: string) => {
+      const name = (a ?? b)!;
+      const v = name === '__SYSCALL_COMPAT' ? false : name === '__SYSCALL' ? true : truth(`defined(${name})`);
+      if (v === undefined) unknown = true;
+      return v ? '1' : '0';
+    });
+    if (unknown) return undefined;
+    const v = evaluateConstant(text, (name) => arch.buildDefines[name] ?? (name.startsWith('CONFIG_') || name.startsWith('__ARCH_WANT_') ? (truth(name) ? 1n : 0n) : undefined));
+    return v === undefined ? undefined : v !== 0n;
+  };
 }

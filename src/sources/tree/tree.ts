@@ -11,7 +11,8 @@ import { makeSnapshot } from '../../model/canonical.js';
 import { InputError } from '../../errors.js';
 import { defaultParseCacheDir } from './parse-cache.js';
 import { type FileScan, extractTypedefs, listSourceFiles, scanFile } from './scan.js';
-import { CORE_TYPE_HEADERS, type TypeEnv, TypeResolver } from './layout.js';
+import { type TypeEnv, TypeResolver, coreTypeHeaders } from './layout.js';
+import { archRules } from './arch.js';
 import { configDecider, readDefconfig, selectBranches } from './aggregate.js';
 import { stripComments } from '../../util/ctext.js';
 import { scanInWorkers } from './pool.js';
@@ -112,7 +113,8 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   scans = [...scans].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const problems: Problem[] = [];
   const texts = new Map<string, string>();
-  const env: TypeEnv = { typedefs: new Map(), constants: new Map(), unsignedChar: false };
+  const arch = archRules(opts.arch);
+  const env: TypeEnv = { typedefs: new Map(), constants: new Map(), unsignedChar: false, arch };
   const calls = new Map<string, number>();
   const pastes: Paste[] = [];
   for (const s of scans) {
@@ -128,13 +130,13 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
       }
     }
   }
-  env.unsignedChar = read('Makefile')?.includes('-funsigned-char') ?? false;
-  env.config = readDefconfig(read('arch/x86/configs/x86_64_defconfig'));
+  env.unsignedChar = arch.unsignedChar || (read('Makefile')?.includes('-funsigned-char') ?? false);
+  env.config = readDefconfig(read(arch.defconfig), arch);
   // The core type headers choose some types by configuration (`#ifdef CONFIG_ARCH_DMA_ADDR_T_64BIT typedef u64
   // dma_addr_t; #else typedef u32 …`): their typedefs are read again from the branches an x86_64 defconfig build
-  // takes (conditions it cannot decide keep all their branches, as before).
-  const decideCore = configDecider(env.config, () => undefined);
-  for (const file of CORE_TYPE_HEADERS) {
+  // (or the architecture's) takes (conditions it cannot decide keep all their branches, as before).
+  const decideCore = configDecider(env.config, () => undefined, arch);
+  for (const file of coreTypeHeaders(arch)) {
     const text = read(file);
     if (text === undefined) continue;
     const chosen = selectBranches(stripComments(text), decideCore, true);
@@ -164,11 +166,11 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   const { common, headerEnd } = commonHeader(read, types, problems);
   const events = assembleEvents({ raw, classes, calls, pastes, typesFor, headerEnd, problems });
 
-  const syscalls = syscallEvents({ files: scans.flatMap((s) => (s.syscalls ? [{ file: s.file, defs: s.syscalls }] : [])), read, headerEnd });
+  const syscalls = syscallEvents({ files: scans.flatMap((s) => (s.syscalls ? [{ file: s.file, defs: s.syscalls }] : [])), read, headerEnd, arch });
   events.push(...syscalls.events);
   problems.push(...syscalls.problems);
 
-  const kernel: Snapshot['kernel'] = { source: opts.label ?? path.basename(path.resolve(root)), kind: 'tree', arch: 'x86_64' };
+  const kernel: Snapshot['kernel'] = { source: opts.label ?? path.basename(path.resolve(root)), kind: 'tree', arch: arch.name };
   const release = kernelRelease(read);
   if (release) kernel.release = release;
   return makeSnapshot({ kernel, header: { common }, events, problems });

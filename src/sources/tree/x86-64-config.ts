@@ -1,5 +1,5 @@
 /**
- * What a tree says about every x86_64 kernel whatever its configuration, to choose between alternative
+ * What a tree says about every x86_64 kernel (or one of another architecture, ./arch.ts) whatever its configuration, to choose between alternative
  * definitions (`#ifdef CONFIG_CLONE_BACKWARDS ... #else ...`): three-valued, `undefined` where it depends
  * on the configuration (most CONFIG_ options) or on something not read here.
  *
@@ -10,37 +10,52 @@
  * - `__ARCH_WANT_*` is what arch/x86/include/asm/unistd.h defines outside `#ifdef CONFIG_X86_32`.
  */
 import { conditionsByLine } from './syscall-defs.js';
+import { type ArchRules, archRules } from './arch.js';
 
 export type Truth = boolean | undefined;
 
 export function x86_64Conditions(read: (rel: string) => string | undefined): (condition: string) => Truth {
-  const fixed = new Map<string, boolean>([
-    ['CONFIG_64BIT', true],
-    ['CONFIG_X86_64', true],
-    ['CONFIG_X86', true],
-    ['CONFIG_X86_32', false],
-  ]);
+  return archConditions(read, archRules('x86_64'));
+}
+
+/**
+ * The same for another architecture (./arch.ts): its fixed symbols, the selects of arch/<dir>/Kconfig from its
+ * own `config` blocks (ArchRules.kconfigBlocks), and the `__ARCH_WANT_*` of arch/<dir>/include/asm/unistd.h
+ * and its uapi twin. `config` (a kernel .config, `--kconfig`) decides every CONFIG_ symbol it can: set
+ * (`=y`, `=m`) or not; `undefined` leaves them to the rules above.
+ */
+export function archConditions(read: (rel: string) => string | undefined, arch: ArchRules, config?: KconfigTruth): (condition: string) => Truth {
+  const fixed = arch.fixed;
+  const { always, never } = arch.kconfigBlocks;
   const archKconfig = read('arch/Kconfig') ?? '';
   const capabilities = new Set<string>();
   for (const m of archKconfig.matchAll(/^config[ \t]+(\w+)[ \t]*\n[ \t]+bool[ \t]*\n/gm)) capabilities.add(m[1]!);
   const selected = new Map<string, boolean | undefined>();
   let block = '';
-  for (const line of (read('arch/x86/Kconfig') ?? '').split('\n')) {
+  for (const line of (read(`arch/${arch.dir}/Kconfig`) ?? '').split('\n')) {
     const c = /^(?:menu)?config[ \t]+(\w+)/.exec(line);
     if (c) block = c[1]!;
     const s = /^[ \t]+select[ \t]+(\w+)(.*)$/.exec(line);
     if (!s) continue;
     const unconditional = !/\bif\b/.test(s[2]!);
-    const verdict = block === 'X86_32' ? false : (block === 'X86' || block === 'X86_64') && unconditional ? true : undefined;
+    const verdict = never.includes(block) ? false : always.includes(block) && unconditional ? true : undefined;
     // Selected for certain anywhere wins; an unknown select beats "only from X86_32".
     const prev = selected.has(s[1]!) ? selected.get(s[1]!) : false;
     selected.set(s[1]!, prev === true || verdict === true ? true : prev === undefined || verdict === undefined ? undefined : false);
   }
   const wants = new Map<string, Truth>();
-  const unistd = read('arch/x86/include/asm/unistd.h');
+  const unistds = [`arch/${arch.dir}/include/asm/unistd.h`, `arch/${arch.dir}/include/uapi/asm/unistd.h`].flatMap((f) => {
+    const t = read(f);
+    return t === undefined ? [] : [t];
+  });
+  const unistd = unistds.length ? unistds.join('\n') : undefined;
   const symbol = (name: string): Truth => {
     const f = fixed.get(name);
     if (f !== undefined) return f;
+    if (config && name.startsWith('CONFIG_')) {
+      const c = config(name);
+      if (c !== undefined) return c;
+    }
     // An include guard: not defined yet where its #ifndef is tested.
     if (/^_\w+_H$/.test(name)) return false;
     if (name.startsWith('__ARCH_WANT_')) return unistd === undefined ? undefined : (wants.get(name) ?? false);
@@ -50,13 +65,17 @@ export function x86_64Conditions(read: (rel: string) => string | undefined): (co
     return selected.has(sym) ? selected.get(sym) : false;
   };
   const evaluate = (cond: string): Truth => evaluateCondition(cond, symbol);
-  if (unistd !== undefined) {
-    const conds = conditionsByLine(unistd);
-    unistd.split('\n').forEach((line, i) => {
+  for (const text of unistds) {
+    const conds = conditionsByLine(text);
+    text.split('\n').forEach((line, i) => {
       const m = /^[ \t]*#[ \t]*define[ \t]+(__ARCH_WANT_\w+)/.exec(line);
       if (!m) return;
       const c = conds[i];
-      wants.set(m[1]!, c === undefined ? true : evaluate(c));
+      const v = c === undefined ? true : evaluate(c);
+      // Defined under one condition, then under another: set when either holds.
+      const had = wants.has(m[1]!);
+      const prev = wants.get(m[1]!);
+      wants.set(m[1]!, !had ? v : prev === true || v === true ? true : prev === undefined || v === undefined ? undefined : false);
     });
   }
   return evaluate;
@@ -66,6 +85,9 @@ export function x86_64Conditions(read: (rel: string) => string | undefined): (co
  * `defined(X)`, `IS_ENABLED(X)`, `X` (as `#if X`), `!`, `&&`, `||` and parentheses, in three-valued logic;
  * anything else is unknown.
  */
+/** A kernel configuration's answer for one CONFIG_ symbol: set, unset, or (no configuration given) undefined. */
+export type KconfigTruth = (name: string) => Truth;
+
 export function evaluateCondition(cond: string, symbol: (name: string) => Truth): Truth {
   const tokens = cond.match(/defined\s*\(\s*\w+\s*\)|defined\s+\w+|IS_ENABLED\s*\(\s*\w+\s*\)|\w+|&&|\|\||[()!]|\S/g) ?? [];
   let i = 0;
