@@ -21,7 +21,8 @@ export * from './model/snapshot.js';
 export { type Facets, FACETS, facetsOf, sharedFacets, sideFacets } from './model/facets.js';
 export { type SideInfo, describeSource } from './model/side.js';
 export { makeSnapshot, serializeSnapshot } from './model/canonical.js';
-export { architectureWarning, wordSize } from './model/arch.js';
+export { architectureWarning, canonicalArch, wordSize } from './model/arch.js';
+export { TREE_ARCHES, type TreeArch } from './sources/tree/arch.js';
 export { type Fingerprint, type FingerprintFacet, FINGERPRINT_FACETS, fingerprintOf } from './model/fingerprint.js';
 export { type EventIndex, type IndexedEvent, eventCount, indexOf } from './model/event-index.js';
 

@@ -1,7 +1,8 @@
 /**
  * Which word size a kernel was built for, as its formats show it: the size of `long` and pointer fields. Two
  * sides of different architectures differ in every such field by construction (a 32-bit ARM or i686 kernel
- * has 4-byte longs; tree predictions are for x86_64), which a reader of the findings must know.
+ * has 4-byte longs; tree predictions are for x86_64 unless `--arch` says otherwise), which a reader of the
+ * findings must know.
  */
 import type { Snapshot } from './snapshot.js';
 import { eventsOneByOne } from './event-index.js';
@@ -36,10 +37,23 @@ function describe(snap: Snapshot): string {
   return parts.join(', ') || 'unknown architecture';
 }
 
+/**
+ * One name per architecture, whoever named it: the kernel's ARCH (a tree's `--arch`: arm64), `uname -m`
+ * (aarch64, armv7l, i686) or the ELF machine of a BTF (aarch64, i386, arm).
+ */
+export function canonicalArch(name: string): string {
+  const n = name.toLowerCase();
+  if (n === 'amd64' || n === 'x86-64') return 'x86_64';
+  if (n === 'aarch64') return 'arm64';
+  if (/^i[3-6]86$/.test(n) || n === 'x86') return 'i386';
+  if (/^arm(v\d+\w*|hf|el)?$/.test(n)) return 'arm';
+  return n;
+}
+
 /** A warning when the two sides were built for different architectures; undefined when they agree or it cannot tell. */
 export function architectureWarning(old: Snapshot, neu: Snapshot): string | undefined {
-  const a = old.kernel.arch;
-  const b = neu.kernel.arch;
+  const a = old.kernel.arch === undefined ? undefined : canonicalArch(old.kernel.arch);
+  const b = neu.kernel.arch === undefined ? undefined : canonicalArch(neu.kernel.arch);
   // Both sides name their architecture: that decides, and the word sizes are read only to describe them.
   if (a !== undefined && b !== undefined && a === b) return undefined;
   const archDiffers = a !== undefined && b !== undefined && a !== b;

@@ -28,6 +28,13 @@ export function pickX86(defs: EventDef[]): EventDef | undefined {
   return ok[0] ?? undefined;
 }
 
+/** The same for the architecture whose Kconfig symbol is `symbol` (X86, ARM64, ARM). */
+export function pickFor(symbol: string): (defs: EventDef[]) => EventDef | undefined {
+  if (symbol === 'X86') return pickX86;
+  const other = new RegExp(`defined\\(CONFIG_(?!${symbol}\\))[A-Z0-9_]+\\)`);
+  return (defs) => defs.filter((d) => !other.test(d.condition ?? ''))[0];
+}
+
 function describe(f: Field | undefined): string {
   if (!f) return '(none)';
   const arr = f.array === undefined ? '' : `[${f.array}]`;
@@ -122,13 +129,13 @@ export interface UnchangedFields {
  * and types in the tree and in the capture. What still differs there is either the prediction's fault or a
  * change the type text does not show (an array length constant, a typedef's definition).
  */
-export function compareUnchangedFields(tree: Snapshot, capture: Snapshot): UnchangedFields {
+export function compareUnchangedFields(tree: Snapshot, capture: Snapshot, pick: (defs: EventDef[]) => EventDef | undefined = pickX86): UnchangedFields {
   const byKey = new Map<string, EventDef[]>();
   for (const e of tree.events) byKey.set(eventKey(e), [...(byKey.get(eventKey(e)) ?? []), e]);
   const out: UnchangedFields = { events: 0, fields: 0, exact: 0, misses: [] };
   for (const c of capture.events) {
     if (c.system === 'syscalls' || c.system === 'ftrace') continue;
-    const t = pickX86(byKey.get(eventKey(c)) ?? []);
+    const t = pick(byKey.get(eventKey(c)) ?? []);
     if (!t || t.kind !== 'event' || t.fields.length !== c.fields.length) continue;
     if (!t.fields.every((f, i) => f.name === c.fields[i]!.name && f.type === c.fields[i]!.type && f.dynamic === c.fields[i]!.dynamic)) continue;
     out.events++;

@@ -166,6 +166,28 @@ const CASES: Case[] = [
       return { file: dir, error: new RegExp(`^${esc(path.join(dir, 'boot'))}: several kernels \\(vmlinuz-6\\.1\\.0-1-amd64, vmlinuz-6\\.1\\.0-2-amd64\\): give one vmlinuz$`) };
     },
   },
+  {
+    name: 'an arm64 Image (Debian arm64 vmlinuz) without BTF',
+    setup: () => {
+      const b = Buffer.alloc(8192);
+      b.writeUInt32LE(0x644d5241, 56);
+      const file = write('Image-nobtf', b);
+      return { file, error: new RegExp(`^${esc(file)}: arm64 Image holds no BTF \\(no 0xEB9F header with its sections inside the file\\): a kernel built without CONFIG_DEBUG_INFO_BTF\\?$`) };
+    },
+  },
+  {
+    name: 'an arm64 Image whose BTF is damaged after its header (a type past the type section)',
+    setup: () => {
+      const btf = Buffer.from(sampleBtf());
+      const b = Buffer.alloc(8192 + btf.length);
+      b.writeUInt32LE(0x644d5241, 56);
+      btf.copy(b, 4096);
+      // The first type's info word: a kind no BTF has.
+      b.writeUInt32LE(0x1f000000, 4096 + 24 + 4);
+      const file = write('Image-badbtf', b);
+      return { file, error: new RegExp(`^${esc(file)} \\(BTF at offset 4096\\): `) };
+    },
+  },
 ];
 
 describe('bad BTF input: exit 2, one line naming the file and where, nothing written', () => {
