@@ -149,6 +149,7 @@ export function makeSnapshot(input: {
   if (input.kernel.release !== undefined) kernel.release = input.kernel.release;
   if (input.kernel.arch !== undefined) kernel.arch = input.kernel.arch;
   if (input.kernel.also !== undefined && input.kernel.also.length > 0) kernel.also = [...input.kernel.also].sort();
+  if (input.kernel.kconfig !== undefined) kernel.kconfig = input.kernel.kconfig;
   const header: Header = { common: input.header.common.map(makeField) };
   if (input.header.page) header.page = input.header.page.map(makeField);
   if (input.header.event) header.event = [...input.header.event];

@@ -61,7 +61,9 @@ export function sideFacets(s: Snapshot): Facets {
   // A tree's syscall events are predicted from its x86_64 syscall table and its trace_syscalls.c: a tree
   // that has none (a partial tree, a generator of unknown form, a snapshot made before they were predicted)
   // cannot tell them, and must not make the other side's look added or removed.
-  if (f.syscalls && s.kernel.kind === 'tree' && !hasEventOfKind(s, 'syscall')) return { ...f, syscalls: false };
+  if (f.syscalls && s.kernel.kind === 'tree' && !hasEventOfKind(s, 'syscall')) f = { ...f, syscalls: false };
+  // A tree predicted for one configuration (--kconfig) holds the events that build has, conditions decided.
+  if (s.kernel.kind === 'tree' && s.kernel.kconfig !== undefined) f = { ...f, allConfigs: false, conditions: false };
   return f;
 }
 

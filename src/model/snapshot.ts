@@ -111,6 +111,11 @@ export interface KernelInfo {
    * facets it adds (src/model/facets.ts).
    */
   also?: OriginKind[];
+  /**
+   * A tree predicted for one kernel configuration (`--kconfig`): the .config's file name. Its events are the
+   * ones that configuration builds, so it tells neither every configuration's definitions nor their conditions.
+   */
+  kconfig?: string;
 }
 
 export interface Header {

@@ -72,7 +72,7 @@ export function validateTopLevel(data: unknown, fail: Fail): void {
     fail("snapshot has no valid 'kernel' (source, kind)");
   }
   const kernel = d.kernel as Record<string, unknown>;
-  for (const k of ['release', 'arch']) optional(fail, kernel, k, isString, () => 'kernel', 'a string');
+  for (const k of ['release', 'arch', 'kconfig']) optional(fail, kernel, k, isString, () => 'kernel', 'a string');
   optional(fail, kernel, 'also', (v) => Array.isArray(v) && v.every((k) => (ORIGIN_KINDS as readonly unknown[]).includes(k)), () => 'kernel', 'a list of origin kinds');
   optional(fail, d, 'problems', (v) => Array.isArray(v) && v.every((p) => isObj(p) && typeof p.file === 'string' && typeof p.message === 'string' && (p.line === undefined || isNat(p.line))), () => 'snapshot', 'a list of {file, line?, message}');
   optional(fail, d, EVENTS_DIGEST_KEY, isString, () => 'snapshot', 'a string');

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fdir } from 'fdir';
 import { DEFINITION_HINTS, DEF_HINT, MACHINERY } from './forms.js';
-import { type SyscallDefinition, readSyscallDefinitions } from './syscall-defs.js';
+import { type SyscallDefinition, conditionsByLine, readSyscallDefinitions } from './syscall-defs.js';
 
 /** Directories never read, with the reason. */
 export const SKIPPED_DIRS: Record<string, string> = {
@@ -78,6 +78,12 @@ export interface FileScan {
   definedNames?: Float64Array;
   /** `SYSCALL_DEFINEn(...)` definitions of the file (./syscall-defs.ts). */
   syscalls?: SyscallDefinition[];
+  /**
+   * The headers a file includes after `#define CREATE_TRACE_POINTS` (the object that instantiates their
+   * tracepoints), as written (`"x_trace.h"`, `<trace/events/x.h>`), with the `#if` condition the include
+   * lives under.
+   */
+  creates?: CreatedHeader[];
   error?: string;
 }
 
@@ -159,6 +165,31 @@ export function holdsDefName(buf: Buffer): boolean {
   return false;
 }
 
+export interface CreatedHeader {
+  header: string;
+  condition?: string;
+}
+
+/** The includes after `#define CREATE_TRACE_POINTS` (see FileScan.creates). */
+export function createdHeaders(rel: string, text: string): CreatedHeader[] | undefined {
+  const define = /^[ \t]*#[ \t]*define[ \t]+CREATE_TRACE_POINTS\b/m.exec(text);
+  if (!define) return undefined;
+  const conds = conditionsByLine(text);
+  const lineAt = (offset: number): number => {
+    let n = 0;
+    for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+    return n;
+  };
+  const out = new Map<string, CreatedHeader>();
+  for (const m of text.slice(define.index).matchAll(/^[ \t]*#[ \t]*include[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>)/gm)) {
+    const header = m[1] !== undefined ? `"${m[1]}"` : `<${m[2]}>`;
+    const condition = conds[lineAt(define.index + m.index)];
+    const c: CreatedHeader = condition === undefined ? { header } : { header, condition };
+    out.set(`${header}\0${condition ?? ''}`, c);
+  }
+  return out.size ? [...out.values()].sort((a, b) => (a.header < b.header ? -1 : a.header > b.header ? 1 : (a.condition ?? '') < (b.condition ?? '') ? -1 : 1)) : undefined;
+}
+
 /** `#include "x"` lines of a header, read line by line from the bytes (most headers are never decoded whole). */
 function localIncludes(rel: string, buf: Buffer): string[] | undefined {
   const incs = new Set<string>();
@@ -198,8 +229,13 @@ export function scanBuffer(rel: string, buf: Buffer): FileScan {
     if (names) out.definedNames = names;
   }
   const hasSyscalls = buf.includes('SYSCALL_DEFINE');
-  if (!hasTrace && !hasDef && !typeHeader && !hasTypedef && !hasSyscalls && !(hasUpperTrace && buf.includes('EXPORT_TRACEPOINT'))) return out;
+  const hasCreate = hasUpperTrace && buf.includes('CREATE_TRACE_POINTS');
+  if (!hasTrace && !hasDef && !typeHeader && !hasTypedef && !hasSyscalls && !hasCreate && !(hasUpperTrace && buf.includes('EXPORT_TRACEPOINT'))) return out;
   const text = buf.toString('utf8');
+  if (hasCreate) {
+    const creates = createdHeaders(rel, text);
+    if (creates) out.creates = creates;
+  }
   if (hasSyscalls) {
     const defs = readSyscallDefinitions(text);
     if (defs.length) out.syscalls = defs;

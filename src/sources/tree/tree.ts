@@ -12,7 +12,11 @@ import { InputError } from '../../errors.js';
 import { defaultParseCacheDir } from './parse-cache.js';
 import { type FileScan, extractTypedefs, listSourceFiles, scanFile } from './scan.js';
 import { type TypeEnv, TypeResolver, coreTypeHeaders } from './layout.js';
-import { archRules } from './arch.js';
+import { type ArchRules, archRules } from './arch.js';
+import { type Kconfig, kconfigTruth, readKconfig } from './kconfig.js';
+import { kbuildDecider } from './kbuild.js';
+import { type Truth, archConditions } from './x86-64-config.js';
+import type { EventDef } from '../../model/snapshot.js';
 import { configDecider, readDefconfig, selectBranches } from './aggregate.js';
 import { stripComments } from '../../util/ctext.js';
 import { scanInWorkers } from './pool.js';
@@ -35,6 +39,8 @@ function describe(e: unknown): string {
 
 export async function loadTree(root: string, opts: LoadTreeOptions = {}): Promise<Snapshot> {
   checkRoot(root);
+  // A bad .config is the user's input: said before the tree is read.
+  if (opts.kconfig !== undefined) readKconfig(opts.kconfig);
   return (await loadTreeIsolated(root, opts)) ?? loadTreeInProcess(root, opts);
 }
 
@@ -114,6 +120,7 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   const problems: Problem[] = [];
   const texts = new Map<string, string>();
   const arch = archRules(opts.arch);
+  const kconfig = opts.kconfig !== undefined ? readKconfig(opts.kconfig) : undefined;
   const env: TypeEnv = { typedefs: new Map(), constants: new Map(), unsignedChar: false, arch };
   const calls = new Map<string, number>();
   const pastes: Paste[] = [];
@@ -131,7 +138,8 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
     }
   }
   env.unsignedChar = arch.unsignedChar || (read('Makefile')?.includes('-funsigned-char') ?? false);
-  env.config = readDefconfig(read(arch.defconfig), arch);
+  // The configuration struct bodies' #ifs are decided by: the given .config, else the architecture's defconfig.
+  env.config = readDefconfig(kconfig ? kconfig.text : read(arch.defconfig), arch);
   // The core type headers choose some types by configuration (`#ifdef CONFIG_ARCH_DMA_ADDR_T_64BIT typedef u64
   // dma_addr_t; #else typedef u32 …`): their typedefs are read again from the branches an x86_64 defconfig build
   // (or the architecture's) takes (conditions it cannot decide keep all their branches, as before).
@@ -166,15 +174,88 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   const { common, headerEnd } = commonHeader(read, types, problems);
   const events = assembleEvents({ raw, classes, calls, pastes, typesFor, headerEnd, problems });
 
-  const syscalls = syscallEvents({ files: scans.flatMap((s) => (s.syscalls ? [{ file: s.file, defs: s.syscalls }] : [])), read, headerEnd, arch });
+  const config = kconfig ? kconfigTruth(kconfig) : undefined;
+  const syscalls = syscallEvents({ files: scans.flatMap((s) => (s.syscalls ? [{ file: s.file, defs: s.syscalls }] : [])), read, headerEnd, arch, ...(config ? { config } : {}) });
   events.push(...syscalls.events);
   problems.push(...syscalls.problems);
 
   const kernel: Snapshot['kernel'] = { source: opts.label ?? path.basename(path.resolve(root)), kind: 'tree', arch: arch.name };
+  if (kconfig) {
+    const kept = builtBy(kconfig, { events, scans, read, arch });
+    events.length = 0;
+    events.push(...kept);
+    kernel.kconfig = kconfig.label;
+  }
   const release = kernelRelease(read);
   if (release) kernel.release = release;
   return makeSnapshot({ kernel, header: { common }, events, problems });
 }
+
+/**
+ * The events one configuration builds (`--kconfig`): those whose `#if` condition it does not make false, defined
+ * where it compiles the object that instantiates them. A header's tracepoints are made by the files that include
+ * it after `#define CREATE_TRACE_POINTS` (or include a header that includes it); an event is left out only
+ * when the configuration builds none of them, or its condition is false: what the tree cannot tell keeps it.
+ * Syscall events need CONFIG_FTRACE_SYSCALLS and the file of their SYSCALL_DEFINE built.
+ */
+function builtBy(kconfig: Kconfig, input: { events: EventDef[]; scans: readonly FileScan[]; read: (rel: string) => string | undefined; arch: ArchRules }): EventDef[] {
+  const { events, scans, read, arch } = input;
+  const symbol = kconfigTruth(kconfig);
+  const truth = archConditions(read, arch, symbol);
+  const compiled = kbuildDecider(read, arch, truth);
+  /** header → the files that create it, each with whether its include is compiled (its #if). */
+  const creators = new Map<string, { file: string; included: Truth }[]>();
+  const add = (header: string, file: string, included: Truth): void => {
+    const l = creators.get(header);
+    if (l) l.push({ file, included });
+    else creators.set(header, [{ file, included }]);
+  };
+  const angled = (inc: string): string[] => [`include/${inc}`, `arch/${arch.dir}/include/${inc}`];
+  // "x.h": beside the file, else (a Makefile's -I$(src)/..) under one of its parent directories.
+  const files = new Set(scans.map((s) => s.file));
+  const quoted = (file: string, inc: string): string[] => {
+    for (let dir = path.posix.dirname(file); ; dir = path.posix.dirname(dir)) {
+      const h = path.posix.normalize(dir === '.' ? inc : `${dir}/${inc}`);
+      if (files.has(h)) return [h];
+      if (dir === '.' || dir === '') return [];
+    }
+  };
+  for (const s of scans) {
+    for (const c of s.creates ?? []) {
+      // An include this configuration compiles out creates nothing.
+      const included = c.condition === undefined ? true : truth(c.condition);
+      for (const h of c.header.startsWith('<') ? angled(c.header.slice(1, -1)) : quoted(s.file, c.header.slice(1, -1))) add(h, s.file, included);
+    }
+  }
+  // A header included by a created header is created with it (a wrapper that includes several trace headers).
+  for (const s of scans) {
+    const made = creators.get(s.file);
+    if (!made) continue;
+    for (const inc of s.includes ?? []) if (inc !== s.file) for (const f of made) add(inc, f.file, f.included);
+  }
+  const builtMemo = new Map<string, Truth>();
+  const built = (file: string): Truth => {
+    if (builtMemo.has(file)) return builtMemo.get(file);
+    let out: Truth;
+    if (file.endsWith('.c')) out = compiled(file);
+    else {
+      const made = creators.get(file);
+      // Created if one of its creators includes it and is compiled.
+      out = made ? made.reduce<Truth>((acc, f) => or(acc, and(f.included, compiled(f.file))), false) : undefined;
+    }
+    builtMemo.set(file, out);
+    return out;
+  };
+  const syscallsOn = symbol('CONFIG_FTRACE_SYSCALLS');
+  return events.filter((e) => {
+    if (e.condition !== undefined && truth(e.condition) === false) return false;
+    if (e.kind === 'syscall' && !syscallsOn) return false;
+    return e.location === undefined || built(e.location.file) !== false;
+  });
+}
+
+const and = (a: Truth, b: Truth): Truth => (a === false || b === false ? false : a === undefined || b === undefined ? undefined : true);
+const or = (a: Truth, b: Truth): Truth => (a === true || b === true ? true : a === undefined || b === undefined ? undefined : false);
 
 /** Reads a file inside the tree; never through a symbolic link, never outside the root. */
 function readText(root: string, rel: string): string | undefined {

@@ -61,6 +61,9 @@ export function archConditions(read: (rel: string) => string | undefined, arch: 
     if (name.startsWith('__ARCH_WANT_')) return unistd === undefined ? undefined : (wants.get(name) ?? false);
     if (!name.startsWith('CONFIG_')) return undefined;
     const sym = name.slice('CONFIG_'.length);
+    // A fixed symbol or a capability (a bare bool) is never a module.
+    const base = /^(\w+)_MODULE$/.exec(sym)?.[1];
+    if (base !== undefined && (fixed.has(`CONFIG_${base}`) || capabilities.has(base))) return false;
     if (!capabilities.has(sym)) return undefined;
     return selected.has(sym) ? selected.get(sym) : false;
   };
@@ -82,14 +85,15 @@ export function archConditions(read: (rel: string) => string | undefined, arch: 
 }
 
 /**
- * `defined(X)`, `IS_ENABLED(X)`, `X` (as `#if X`), `!`, `&&`, `||` and parentheses, in three-valued logic;
- * anything else is unknown.
+ * `defined(X)`, `IS_ENABLED(X)`, `IS_BUILTIN(X)`, `IS_MODULE(X)`, `IS_REACHABLE(X)`, `X` (as `#if X`), `!`,
+ * `&&`, `||` and parentheses, in three-valued logic; anything else is unknown. `symbol` answers for `CONFIG_X`
+ * (built in) and `CONFIG_X_MODULE` (a module), as the preprocessor sees them.
  */
 /** A kernel configuration's answer for one CONFIG_ symbol: set, unset, or (no configuration given) undefined. */
 export type KconfigTruth = (name: string) => Truth;
 
 export function evaluateCondition(cond: string, symbol: (name: string) => Truth): Truth {
-  const tokens = cond.match(/defined\s*\(\s*\w+\s*\)|defined\s+\w+|IS_ENABLED\s*\(\s*\w+\s*\)|\w+|&&|\|\||[()!]|\S/g) ?? [];
+  const tokens = cond.match(/defined\s*\(\s*\w+\s*\)|defined\s+\w+|IS_(?:ENABLED|BUILTIN|MODULE|REACHABLE)\s*\(\s*\w+\s*\)|\w+|&&|\|\||[()!]|\S/g) ?? [];
   let i = 0;
   const fail = Symbol('fail');
   type R = Truth | typeof fail;
@@ -105,8 +109,18 @@ export function evaluateCondition(cond: string, symbol: (name: string) => Truth)
       if (tokens[i++] !== ')') return fail;
       return v;
     }
-    const d = /^(?:defined|IS_ENABLED)\s*\(?\s*(\w+)\s*\)?$/.exec(t);
+    const d = /^(?:defined|IS_BUILTIN)\s*\(?\s*(\w+)\s*\)?$/.exec(t);
     if (d) return symbol(d[1]!);
+    // IS_ENABLED(X): X built in or a module (the preprocessor sees X, or X_MODULE); IS_REACHABLE(X) is that
+    // from a module and IS_BUILTIN(X) from built-in code: undecided between the two unless X is off or built in.
+    const m = /^(IS_ENABLED|IS_MODULE|IS_REACHABLE)\s*\(\s*(\w+)\s*\)$/.exec(t);
+    if (m) {
+      const builtin = symbol(m[2]!);
+      const module = symbol(`${m[2]}_MODULE`);
+      if (m[1] === 'IS_MODULE') return module;
+      if (m[1] === 'IS_REACHABLE') return builtin === true ? true : builtin === false && module === false ? false : undefined;
+      return builtin === true || module === true ? true : builtin === false && module === false ? false : undefined;
+    }
     if (t === 'true' || t === '1') return true;
     if (t === '0') return false;
     if (/^\w+$/.test(t)) return symbol(t);
