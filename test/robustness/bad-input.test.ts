@@ -171,6 +171,59 @@ const CASES: Case[] = [
   },
 ];
 
+/** `--kconfig FILE` on a tree read: the .config is the user's input too. */
+const KCONFIG_CASES: { name: string; file: () => string; error: (f: string) => string }[] = [
+  { name: 'a missing .config', file: () => path.join(tmp, 'no-config'), error: (f) => `${f}: no such file` },
+  { name: 'a directory given as the .config', file: () => tmp, error: (f) => `${f}: is a directory, not a kernel .config` },
+  {
+    name: 'a malformed .config line (a Makefile given by mistake)',
+    file: () => {
+      fs.writeFileSync(path.join(tmp, 'Makefile.config'), 'CONFIG_A=y\nobj-$(CONFIG_A) += a.o\n');
+      return path.join(tmp, 'Makefile.config');
+    },
+    error: (f) => `${f}:2: not a .config line (CONFIG_NAME=value, # CONFIG_NAME is not set, or a comment): 'obj-$(CONFIG_A) += a.o'`,
+  },
+  {
+    name: 'a .config value that is none',
+    file: () => {
+      fs.writeFileSync(path.join(tmp, 'bad-value.config'), '# CONFIG_B is not set\nCONFIG_A=yes please\n');
+      return path.join(tmp, 'bad-value.config');
+    },
+    error: (f) => `${f}:2: CONFIG_A: 'yes please' is not a .config value (y, m, n, a number or a "string")`,
+  },
+  {
+    name: 'binary garbage as the .config (a vmlinuz)',
+    file: () => {
+      fs.writeFileSync(path.join(tmp, 'vmlinuz.config'), Buffer.from([0x4d, 0x5a, 0x00, 0x01, 0xff, 0x0a]));
+      return path.join(tmp, 'vmlinuz.config');
+    },
+    error: (f) => `${f}:1: not a .config line (CONFIG_NAME=value, # CONFIG_NAME is not set, or a comment): 'MZ???'`,
+  },
+  {
+    name: 'an empty .config',
+    file: () => {
+      fs.writeFileSync(path.join(tmp, 'empty.config'), '');
+      return path.join(tmp, 'empty.config');
+    },
+    error: (f) => `${f}: no CONFIG_ line: not a kernel .config`,
+  },
+];
+
+describe('--kconfig: a bad .config is exit 2 and one line naming it (and the line), before the tree is read', () => {
+  for (const c of KCONFIG_CASES) {
+    it(c.name, async () => {
+      const file = c.file();
+      const out = path.join(tmp, `${c.name.replace(/\W+/g, '-')}.json`);
+      fs.writeFileSync(out, 'previous contents\n');
+      const r = await run(['extract', path.join(ROOT, 'test/fixtures/tree/kconfig'), '--kconfig', file, '-o', out]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`tpdrift: ${c.error(file)}\n`);
+      expect(fs.readFileSync(out, 'utf8')).toBe('previous contents\n');
+    });
+  }
+});
+
 describe('bad input: exit 2, one line naming the file, nothing written', () => {
   for (const c of CASES) {
     it(c.name, async () => {

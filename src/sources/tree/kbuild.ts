@@ -112,7 +112,8 @@ export function parseKbuild(text: string, arch: ArchRules, enabled: (opt: string
   let opaque = false;
   // `foo-y` lists as written so far, for `$(foo-y)` in a later list (drivers/net/phy: libphy-y += $(mdio-bus-y)).
   const lists = new Map<string, string[]>();
-  const lines = text.replace(/\\\r?\n/g, ' ').split('\n');
+  // `${CONFIG_X}` is make's other spelling of `$(CONFIG_X)`.
+  const lines = text.replace(/\\\r?\n/g, ' ').replace(/\$\{([\w.-]+)\}/g, '$($1)').split('\n');
   const stack: { cond: Truth; inElse: boolean }[] = [];
   const guard = (): Truth => stack.reduce<Truth>((acc, s) => and(acc, s.inElse ? not(s.cond) : s.cond), true);
   const out: Entry[] = [];
