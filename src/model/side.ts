@@ -8,11 +8,14 @@ export interface SideInfo {
   events: number;
   release?: string;
   arch?: string;
+  /** The .config a tree side was predicted for (`--kconfig`). */
+  kconfig?: string;
 }
 
 export function describeSource(label: string, kind: SourceKind, snapshot: Snapshot): SideInfo {
   const info: SideInfo = { label, kind, events: eventCount(snapshot) };
   if (snapshot.kernel.release) info.release = snapshot.kernel.release;
   if (snapshot.kernel.arch) info.arch = snapshot.kernel.arch;
+  if (snapshot.kernel.kconfig) info.kconfig = snapshot.kernel.kconfig;
   return info;
 }

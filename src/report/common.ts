@@ -3,7 +3,7 @@ import type { Severity } from '../engine/finding.js';
 import type { ReportData, ReportFinding, SideInfo } from './model.js';
 
 export function describeSide(s: SideInfo): string {
-  const what = [s.release, s.arch].filter(Boolean).join(' ');
+  const what = [s.release, s.arch, s.kconfig ? `with ${s.kconfig}` : undefined].filter(Boolean).join(' ');
   return `${s.label} (${s.kind}${what ? `, ${what}` : ''}, ${s.events} events)`;
 }
 

@@ -36,7 +36,7 @@ function clip(s: string, max = 100): string {
 }
 
 function side(s: SideInfo): string {
-  const what = [s.release, s.arch].filter(Boolean).join(' ');
+  const what = [s.release, s.arch, s.kconfig ? `with ${s.kconfig}` : undefined].filter(Boolean).join(' ');
   return `${s.label} (${s.kind}${what ? `, ${what}` : ''}, ${s.events} events)`;
 }
 

@@ -52,7 +52,9 @@ export function kbuildDecider(read: (rel: string) => string | undefined, arch: A
   const objectIn = (dir: string, obj: string, depth: number, opaque = false): Truth => {
     const key = `${dir}\0${obj}\0${opaque}`;
     if (memo.has(key)) return memo.get(key);
-    memo.set(key, undefined); // cycle guard
+    // A cycle (a list named like the object it holds: `fsl-edma-trace-$(CONFIG_TRACING) := fsl-edma-trace.o`,
+    // expanded elsewhere as a variable) leads to no build of its own; the other lines naming the object decide.
+    memo.set(key, false);
     let out: Truth;
     if (depth > 24) out = undefined;
     else {
@@ -155,8 +157,10 @@ export function parseKbuild(text: string, arch: ArchRules, enabled: (opt: string
       .flatMap((o) => lists.get(/^\$\(([\w.-]+-(?:y|objs))\)$/.exec(o)?.[1] ?? '') ?? [o]);
     const objects = words.filter((o) => !o.includes('$('));
     if (words.some((o) => o.includes("$(") && !KNOWN_VARIABLES.test(o))) opaque = true;
-    if (sel === 'y' || sel === 'objs') {
-      const key = `${m[1]}-${sel}`;
+    // `foo-$(CONFIG_X) := …` with X set adds to `$(foo-y)` as make expands it.
+    const listSel = sel === 'objs' ? 'objs' : sel === 'y' || (sel !== 'm' && when === true) ? 'y' : undefined;
+    if (listSel !== undefined) {
+      const key = `${m[1]}-${listSel}`;
       lists.set(key, [...(lists.get(key) ?? []), ...objects]);
     }
     if (objects.length) out.push({ target: m[1]!, when: and(when, guard()), objects });
