@@ -16,6 +16,7 @@ import { makeSnapshot } from '../../src/model/canonical.js';
 import { arm64ImageBtf, isArm64Image } from '../../src/btf/arm64-image.js';
 import { InputError } from '../../src/errors.js';
 import { TREE_ARCHES } from '../../src/sources/tree/arch.js';
+import { load } from '../../src/index.js';
 
 const FIX = path.join(import.meta.dirname, '../fixtures/tree/arch');
 
@@ -52,6 +53,18 @@ describe('--arch: field layouts by the architecture\'s ABI', () => {
     } finally {
       fs.rmSync(cache, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the library', () => {
+  it('load(tree, { arch, kconfig }) predicts for them; other kinds ignore them', async () => {
+    const side = await load(FIX, { arch: 'arm' });
+    expect(side.snapshot.kernel.arch).toBe('arm');
+    const kc = path.join(import.meta.dirname, '../fixtures/tree/kconfig');
+    const one = await load(kc, { arch: 'arm64', kconfig: path.join(kc, 'config-none') });
+    expect(one.snapshot.kernel).toMatchObject({ arch: 'arm64', kconfig: 'config-none' });
+    const snap = await load(path.join(import.meta.dirname, '../../snapshots/linux-6.18.44-x86_64.tracefs.json'), { arch: 'arm' });
+    expect(snap.snapshot.kernel.arch).toBe('x86_64');
   });
 });
 

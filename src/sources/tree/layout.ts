@@ -1,6 +1,7 @@
 /**
- * Format prediction for x86_64: what the kernel prints in `events/<sys>/<event>/format` for each field
- * macro (type text, size, offset, signed), after the 8-byte `struct trace_entry` header. Unknown stays
+ * Format prediction for x86_64 (or the architecture of TypeEnv.arch, ./arch.ts): what the kernel prints in
+ * `events/<sys>/<event>/format` for each field macro (type text, size, offset, signed), after the 8-byte
+ * `struct trace_entry` header. Unknown stays
  * unknown: a type whose size cannot be resolved leaves size/signed undefined, and every later offset too.
  */
 import type { DynamicKind, Field } from '../../model/snapshot.js';

@@ -1,11 +1,13 @@
 /**
- * The `syscalls:sys_enter_<name>` / `sys_exit_<name>` events a tree's x86_64 kernel has: one pair per
- * SYSCALL_DEFINE (./syscall-defs.ts) that the 64-bit syscall table wires in, with the fields and print
- * format the tree's own generator (kernel/trace/trace_syscalls.c, ./syscall-generator.ts) gives them.
+ * The `syscalls:sys_enter_<name>` / `sys_exit_<name>` events a tree's kernel has (x86_64, or the `--arch`
+ * given: TABLES): one pair per SYSCALL_DEFINE (./syscall-defs.ts) that the architecture's native syscall table
+ * wires in, with the fields and print format the tree's own generator (kernel/trace/trace_syscalls.c,
+ * ./syscall-generator.ts) gives them, for the architecture's word size.
  *
- * What the tree cannot tell: whether the file holding a definition is built (its Makefile's CONFIG_ line),
- * and whether CONFIG_FTRACE_SYSCALLS is set at all. Each event keeps the `#if` condition its definition
- * lives under; definitions the table names but x86_64 compiles out are chosen by the rules of pickDefinition.
+ * What the tree cannot tell without a .config (--kconfig, ../tree.ts builtBy): whether the file holding a
+ * definition is built (its Makefile's CONFIG_ line), and whether CONFIG_FTRACE_SYSCALLS is set at all. Each
+ * event keeps the `#if` condition its definition lives under; definitions the table names but the architecture
+ * compiles out are chosen by the rules of pickDefinition.
  */
 import type { EventDef, Field, Problem } from '../../model/snapshot.js';
 import type { SyscallDefinition } from './syscall-defs.js';
