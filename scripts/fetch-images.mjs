@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Fetches the Debian kernel image packages the BTF kernel suite reads (test/kernels/btf*.test.ts) into
+// Fetches the Debian kernel image packages the kernel suite reads (test/kernels/btf-images, tree-arch and tree-kconfig) into
 // ${TPDRIFT_KERNEL_CACHE:-$HOME/.cache/tpdrift}: debs/ holds the .debs, images/<pkg>_<version>/ the unpacked
 // package (boot/vmlinuz-*, boot/config-*, lib/modules/<release>/...). Idempotent: an image is complete when its
 // marker file exists (written last), so a half-unpacked one is removed and unpacked again. Needs apt-get (with
