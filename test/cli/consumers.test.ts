@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { runCli } from '../helpers/cli.js';
+import { fileWriter, runCli } from '../helpers/cli.js';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 const SNAP = path.join(ROOT, 'snapshots/linux-6.18.44-x86_64.tracefs.json');
@@ -16,12 +16,7 @@ let tmp: string;
 
 const run = (args: string[]) => runCli(args, { cwd: tmp });
 
-const write = (name: string, text: string | Buffer): string => {
-  const p = path.join(tmp, name);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  return p;
-};
+const write = fileWriter(() => tmp);
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tpdrift-cli-consumers-'));

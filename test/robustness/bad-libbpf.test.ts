@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BtfBuilder } from '../btf/builder.js';
 import { asm, buildBpfObject, encode } from '../consumers/bpf-object-builder.js';
-import { runCli } from '../helpers/cli.js';
+import { expectOneErrorLine, runCli } from '../helpers/cli.js';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 const SNAP = path.join(ROOT, 'snapshots/linux-6.18.44-x86_64.tracefs.json');
@@ -90,14 +90,7 @@ describe('bad libbpf input: exit 2, one line naming the file and where', () => {
     it(c.name, async () => {
       const p = c.input();
       for (const args of [['consumers', p], ['consumers', p, '--against', SNAP], ['diff', SNAP, SNAP, '--consumers', p]]) {
-        const r = await run(args);
-        expect(r.code).toBe(2);
-        expect(r.stdout).toBe('');
-        const lines = r.stderr.trim().split('\n');
-        expect(lines).toHaveLength(1);
-        const want = c.error(p);
-        if (typeof want === 'string') expect(lines[0]).toBe(`tpdrift: ${want}`);
-        else expect(lines[0]!.replace(/^tpdrift: /, '')).toMatch(want);
+        expectOneErrorLine(await run(args), c.error(p));
       }
     });
   }

@@ -12,7 +12,7 @@ import { readBpftrace } from '../../src/consumers/bpftrace/index.js';
 import { readBcc } from '../../src/consumers/bcc/index.js';
 import { readManifest } from '../../src/consumers/manifest/index.js';
 import { InputError } from '../../src/errors.js';
-import { runCli } from '../helpers/cli.js';
+import { expectOneErrorLine, fileWriter, runCli } from '../helpers/cli.js';
 
 const ROOT = path.join(import.meta.dirname, '../..');
 const SNAP = path.join(ROOT, 'snapshots/linux-6.18.44-x86_64.tracefs.json');
@@ -21,12 +21,7 @@ let tmp: string;
 
 const run = (args: string[]) => runCli(args, { cwd: tmp });
 
-const write = (name: string, text: string | Buffer): string => {
-  const p = path.join(tmp, name);
-  fs.mkdirSync(path.dirname(p), { recursive: true });
-  fs.writeFileSync(p, text);
-  return p;
-};
+const write = fileWriter(() => tmp);
 
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tpdrift-bad-consumers-'));
@@ -49,14 +44,7 @@ describe('bad consumer input: one line naming the file, exit 2; a listed problem
     it(c.name, async () => {
       const p = c.input();
       for (const args of [['consumers', p], ['diff', SNAP, SNAP, '--consumers', p]]) {
-        const r = await run(args);
-        expect(r.code).toBe(2);
-        expect(r.stdout).toBe('');
-        const lines = r.stderr.trim().split('\n');
-        expect(lines).toHaveLength(1);
-        const want = c.error(p);
-        if (typeof want === 'string') expect(lines[0]).toBe(`tpdrift: ${want}`);
-        else expect(lines[0]!.replace(/^tpdrift: /, '')).toMatch(want);
+        expectOneErrorLine(await run(args), c.error(p));
       }
     });
   }
