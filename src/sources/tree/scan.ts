@@ -92,14 +92,29 @@ export function isTypeHeader(rel: string): boolean {
   return rel.endsWith('.h') && (rel.startsWith('include/') || rel.startsWith('arch/x86/include/'));
 }
 
-export function scanFile(root: string, rel: string): FileScan {
+/**
+ * What of a file a scan reads: everything; everything but a header's defined names (what reading the units
+ * needs, so that the pass can give it them first); or only those names (the costly part: register headers
+ * declare a million names). A 'definitions' and a 'names' scan of a file together are its 'all' scan (withNames).
+ */
+export type ScanPart = 'all' | 'definitions' | 'names';
+
+export function scanFile(root: string, rel: string, part: ScanPart = 'all'): FileScan {
   let buf: Buffer;
   try {
     buf = readReused(path.join(root, rel));
   } catch (e) {
     return { file: rel, error: (e as Error).message };
   }
-  return scanBuffer(rel, buf);
+  return scanBuffer(rel, buf, part);
+}
+
+/** A header's 'definitions' scan completed by its 'names' scan. */
+export function withNames(definitions: FileScan, names: FileScan): FileScan {
+  if (definitions.error !== undefined) return definitions;
+  if (names.error !== undefined) return { ...definitions, error: names.error };
+  if (names.definedNames === undefined) return definitions;
+  return { ...definitions, definedNames: names.definedNames };
 }
 
 /**
@@ -206,12 +221,17 @@ function localIncludes(rel: string, buf: Buffer): string[] | undefined {
 }
 
 /** The scan of one file's content (also used for files as a patch leaves them, which are not on disk). */
-export function scanBuffer(rel: string, buf: Buffer): FileScan {
+export function scanBuffer(rel: string, buf: Buffer, part: ScanPart = 'all'): FileScan {
   // Searching the bytes, and decoding only files that pass: Buffer#indexOf finds a needle's first byte and
   // then compares, so a needle that starts with a rarer byte is up to 3x faster ('ypedef' rather than
   // 'typedef', 'EVENT' rather than '_EVENT'). Each needle only admits a file to the exact tests after it.
   const isHeader = rel.endsWith('.h');
   const out: FileScan = { file: rel };
+  if (part === 'names') {
+    const names = isHeader ? definedNameHashes(buf) : undefined;
+    if (names) out.definedNames = names;
+    return out;
+  }
   // 'clude "' admits every file with '#include "' (and `# include "`, which localIncludes reads too): V8
   // searches the 7-byte needle 14x faster than '#include "' (52 ms against 740 ms over 812 MB of drivers/,
   // fs/, kernel/ and include/), whose common first bytes keep it on the slow path.
@@ -224,7 +244,7 @@ export function scanBuffer(rel: string, buf: Buffer): FileScan {
   const hasDef = holdsDefName(buf);
   const typeHeader = isTypeHeader(rel);
   const hasTypedef = isHeader && !typeHeader && buf.includes('ypedef');
-  if (isHeader) {
+  if (isHeader && part === 'all') {
     const names = definedNameHashes(buf);
     if (names) out.definedNames = names;
   }

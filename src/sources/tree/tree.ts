@@ -10,7 +10,7 @@ import type { Problem, Snapshot } from '../../model/snapshot.js';
 import { makeSnapshot } from '../../model/canonical.js';
 import { InputError } from '../../errors.js';
 import { defaultParseCacheDir } from './parse-cache.js';
-import { type FileScan, extractTypedefs, listSourceFiles, scanFile } from './scan.js';
+import { type FileScan, extractTypedefs, listSourceFiles, scanFile, withNames } from './scan.js';
 import { type TypeEnv, TypeResolver, coreTypeHeaders } from './layout.js';
 import { type ArchRules, archRules } from './arch.js';
 import { type Kconfig, kconfigTruth, readKconfig } from './kconfig.js';
@@ -19,12 +19,12 @@ import { type Truth, archConditions } from './x86-64-config.js';
 import type { EventDef } from '../../model/snapshot.js';
 import { configDecider, readDefconfig, selectBranches } from './aggregate.js';
 import { stripComments } from '../../util/ctext.js';
-import { scanInWorkers } from './pool.js';
+import { type ScanTask, scanInWorkers } from './pool.js';
 import { stampOf, storedScans, storeScans } from './scan-cache.js';
 import { loadTreeIsolated } from './isolate.js';
 import type { LoadTreeOptions } from './options.js';
 import { syscallEvents } from './syscalls.js';
-import { readUnits } from './units.js';
+import { UnitReader } from './units.js';
 import { addTo, collectConstants } from './constants.js';
 import { type Paste, assembleEvents, commonHeader } from './assemble.js';
 
@@ -47,7 +47,10 @@ export async function loadTree(root: string, opts: LoadTreeOptions = {}): Promis
 /** loadTree in this thread (./tree-worker.ts runs it in a thread of its own). */
 export async function loadTreeInProcess(root: string, opts: LoadTreeOptions = {}): Promise<Snapshot> {
   checkRoot(root);
-  const snap = buildSnapshot(root, await scanTree(root, opts), opts);
+  // The units need only the headers' scans: they are read while the other threads scan the .c files.
+  const units = new UnitReader(treeReader(root, opts.overlay), parseCacheDir(opts));
+  const scans = await scanTree(root, opts, { onHeaders: (headers) => units.readAhead(headers) });
+  const snap = buildSnapshot(root, scans, opts, units);
   opts.onPhase?.({ phase: 'done', events: snap.events.length });
   return snap;
 }
@@ -63,14 +66,22 @@ function checkRoot(root: string): void {
   if (!st.isDirectory()) throw new InputError(root, 'not a directory (a kernel source tree is a directory)');
 }
 
+export interface ScanHooks {
+  /**
+   * Called once, in the calling thread, with the scans of every header, as soon as they are all in and while
+   * the other threads go on with the .c files: work that needs only the headers can overlap the rest of the pass.
+   */
+  onHeaders?: (headers: FileScan[]) => void;
+}
+
 /** Lists and scans every source file of the tree (the pass that finds definitions, types and call sites). */
-export async function scanTree(root: string, opts: LoadTreeOptions = {}): Promise<FileScan[]> {
+export async function scanTree(root: string, opts: LoadTreeOptions = {}, hooks: ScanHooks = {}): Promise<FileScan[]> {
   opts.onPhase?.({ phase: 'listing' });
   const files = listSourceFiles(root);
   const cacheDir = parseCacheDir(opts);
   if (cacheDir === undefined) {
     opts.onPhase?.({ phase: 'reading', files: files.length, cached: 0 });
-    return scanAll(root, files, opts);
+    return scanAll(root, files, opts, hooks.onHeaders);
   }
   // Files whose size, times and inode are as the last run of this tree saw them keep that run's scan
   // (./scan-cache.ts); the stamps are taken before reading, so a file changed during the run is read again next time.
@@ -78,7 +89,7 @@ export async function scanTree(root: string, opts: LoadTreeOptions = {}): Promis
   try {
     real = fs.realpathSync(root);
   } catch {
-    return scanAll(root, files, opts);
+    return scanAll(root, files, opts, hooks.onHeaders);
   }
   const started = Date.now();
   const stamps = new Map(files.map((f) => [f, stampOf(path.join(root, f))]));
@@ -86,7 +97,15 @@ export async function scanTree(root: string, opts: LoadTreeOptions = {}): Promis
   opts.onPhase?.({ phase: 'reading', files: files.length, cached: stored.size });
   // Progress counts the whole tree: stored scans are done from the start.
   const onProgress = opts.onProgress;
-  const fresh = await scanAll(root, files.filter((f) => !stored.has(f)), onProgress ? { ...opts, onProgress: (done) => onProgress(stored.size + done, files.length) } : opts);
+  const onHeaders = hooks.onHeaders;
+  const storedHeaders = onHeaders ? [...stored.values()].filter((s) => isHeader(s.file)) : [];
+  const fresh = await scanAll(
+    root,
+    files.filter((f) => !stored.has(f)),
+    onProgress ? { ...opts, onProgress: (done) => onProgress(stored.size + done, files.length) } : opts,
+    onHeaders && ((headers) => onHeaders([...storedHeaders, ...headers])),
+    (rel) => stamps.get(rel)?.size,
+  );
   onProgress?.(files.length, files.length);
   const freshByFile = new Map(fresh.map((s) => [s.file, s]));
   const scans = files.map((f) => stored.get(f) ?? freshByFile.get(f)!);
@@ -98,24 +117,73 @@ function parseCacheDir(opts: LoadTreeOptions): string | undefined {
   return opts.parseCache === false ? undefined : (opts.parseCache ?? defaultParseCacheDir());
 }
 
-async function scanAll(root: string, files: string[], opts: LoadTreeOptions): Promise<FileScan[]> {
+const isHeader = (rel: string): boolean => rel.endsWith('.h');
+
+/**
+ * Headers at least this large are scanned in two parts when something waits for the headers (ScanHooks): the
+ * definitions first, the defined names after the .c files. In 6.12 the 205 headers of 256 KB or more (475 MB,
+ * nearly all of them register headers) hold two thirds of the pass's name hashing; reading them twice costs
+ * ~0.1 s of CPU, splitting the 24,000 smaller ones too would cost more than it moves.
+ */
+const SPLIT_HEADER_BYTES = 256 * 1024;
+
+/**
+ * Scans `files` (sorted). With `onHeaders`, every header is scanned first, the large ones without their defined
+ * names (the units do not need those); `onHeaders` runs on those scans while the other threads scan the .c files
+ * and then hash the large headers' names, and this thread joins them after.
+ */
+async function scanAll(
+  root: string,
+  files: string[],
+  opts: LoadTreeOptions,
+  onHeaders?: (headers: FileScan[]) => void,
+  sizeOf: (rel: string) => number | undefined = (rel) => stampOf(path.join(root, rel))?.size,
+): Promise<FileScan[]> {
+  const headers = onHeaders ? files.filter(isHeader) : [];
+  const split = headers.filter((f) => (sizeOf(f) ?? 0) >= SPLIT_HEADER_BYTES);
+  const splitSet = new Set(split);
+  const tasks: ScanTask[] = onHeaders
+    ? [
+        ...headers.map((file) => ({ file, part: splitSet.has(file) ? ('definitions' as const) : ('all' as const) })),
+        ...files.filter((f) => !isHeader(f)).map((file) => ({ file, part: 'all' as const })),
+        ...split.map((file) => ({ file, part: 'names' as const })),
+      ]
+    : files.map((file) => ({ file, part: 'all' as const }));
+  // Progress in files: a large header is scanned twice.
+  const onProgress = opts.onProgress && ((done: number, total: number) => opts.onProgress!(Math.floor((done * files.length) / total), files.length));
+  const first = onHeaders && { count: headers.length, then: onHeaders };
   const workers = opts.workers ?? 2;
-  if (workers > 0) {
-    const viaPool = await scanInWorkers(root, files, workers, opts.onProgress);
-    if (viaPool) return viaPool;
+  let scans: FileScan[] | undefined;
+  if (workers > 0) scans = await scanInWorkers(root, tasks, workers, onProgress, first);
+  if (!scans) {
+    scans = [];
+    if (first && first.count === 0) first.then([]);
+    for (let i = 0; i < tasks.length; i++) {
+      scans.push(scanFile(root, tasks[i]!.file, tasks[i]!.part));
+      if (onProgress && (i % 500 === 0 || i === tasks.length - 1)) onProgress(i + 1, tasks.length);
+      if (first && i === first.count - 1) first.then(scans.slice());
+    }
   }
-  const out: FileScan[] = [];
-  for (let i = 0; i < files.length; i++) {
-    out.push(scanFile(root, files[i]!));
-    if (opts.onProgress && (i % 500 === 0 || i === files.length - 1)) opts.onProgress(i + 1, files.length);
-  }
-  return out;
+  const byFile = new Map<string, FileScan>();
+  scans.forEach((scan, i) => {
+    const earlier = tasks[i]!.part === 'names' ? byFile.get(scan.file) : undefined;
+    byFile.set(scan.file, earlier ? withNames(earlier, scan) : scan);
+  });
+  // In the order asked for, as callers (and the scan cache) expect.
+  return files.map((f) => byFile.get(f)!);
 }
 
-export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOptions): Snapshot {
-  const overlay = opts.overlay;
-  const read = (rel: string): string | undefined =>
-    overlay?.has(rel) ? (overlay.get(rel) ?? undefined) : readText(root, rel);
+/** Reads a file of the tree, or of a patch's overlay (null there: deleted). */
+function treeReader(root: string, overlay: ReadonlyMap<string, string | null> | undefined): (rel: string) => string | undefined {
+  return (rel) => (overlay?.has(rel) ? (overlay.get(rel) ?? undefined) : readText(root, rel));
+}
+
+/**
+ * The snapshot of a tree from its file pass. `units` may hold units already read (UnitReader.readAhead) with the
+ * same reader and caches as `opts` give.
+ */
+export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOptions, units?: UnitReader): Snapshot {
+  const read = treeReader(root, opts.overlay);
   scans = [...scans].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const problems: Problem[] = [];
   const texts = new Map<string, string>();
@@ -158,9 +226,9 @@ export function buildSnapshot(root: string, scans: FileScan[], opts: LoadTreeOpt
   env.typeMacros = new Map();
   for (const s of scans) for (const [k, v] of s.typeMacros ?? []) addTo(env.typeMacros, k, { value: v, file: s.file });
 
-  const { raw, classes, visited } = readUnits({
-    scans, texts, read, cacheDir: parseCacheDir(opts), problems,
-    ...(opts.onPhase ? { onUnits: (units: number) => opts.onPhase!({ phase: 'building', units }) } : {}),
+  const { raw, classes, visited } = (units ?? new UnitReader(read, parseCacheDir(opts))).readUnits({
+    scans, texts, problems,
+    ...(opts.onPhase ? { onUnits: (count: number) => opts.onPhase!({ phase: 'building', units: count }) } : {}),
   });
   collectConstants(env, { scans, visited, raw, classes, textOf: (f) => texts.get(f) ?? read(f) });
   const resolvers = new Map<string, TypeResolver>();
