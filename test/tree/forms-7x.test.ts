@@ -3,7 +3,9 @@
  * TRACE_EVENT_SYSCALL, rv monitor snippets included through `-I $(src)`, a comment inside a multi-line
  * #define, a snippet no header includes; and a comparison in which one side could not read a file.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { loadTree } from '../../src/sources/tree/index.js';
 import { compareSnapshots } from '../../src/diff/compare.js';
@@ -11,10 +13,26 @@ import { runDiff } from '../../src/engine/run.js';
 import type { Snapshot } from '../../src/model/snapshot.js';
 import { parsePrint } from '../../src/sources/tree/bodies.js';
 
-const FIX = path.join(import.meta.dirname, '../fixtures/tree/forms-7x');
+const FIXTURES = path.join(import.meta.dirname, '../fixtures');
+const SYSCALLS_H = 'include/trace/events/syscalls.h';
+
+/**
+ * The forms-7x tree as the reader sees it: test/fixtures/tree/forms-7x plus 7.2's syscalls.h, whose one copy is
+ * test/fixtures/tree-forms/linux-7.2's (forms.test.ts reads it there). Assembled in a tmp dir because the tree
+ * reader does not follow symbolic links; the folder keeps the name forms-7x, which is the snapshot's source.
+ */
+function assembleTree(): string {
+  const root = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tpdrift-forms-7x-')), 'forms-7x');
+  fs.cpSync(path.join(FIXTURES, 'tree/forms-7x'), root, { recursive: true });
+  fs.mkdirSync(path.dirname(path.join(root, SYSCALLS_H)), { recursive: true });
+  fs.copyFileSync(path.join(FIXTURES, 'tree-forms/linux-7.2', SYSCALLS_H), path.join(root, SYSCALLS_H));
+  return root;
+}
 
 describe('7.x definition forms', async () => {
-  const s = await loadTree(FIX, { workers: 0, parseCache: false });
+  const tree = assembleTree();
+  afterAll(() => fs.rmSync(path.dirname(tree), { recursive: true, force: true }));
+  const s = await loadTree(tree, { workers: 0, parseCache: false });
   const keys = s.events.map((e) => `${e.system}:${e.name}`);
 
   it('TRACE_EVENT_SYSCALL defines raw_syscalls:sys_enter and sys_exit, as TRACE_EVENT_FN did', () => {
@@ -61,7 +79,7 @@ describe('7.x definition forms', async () => {
     const unreadable: Snapshot = {
       ...s,
       events: s.events.filter((e) => e.system !== 'raw_syscalls'),
-      problems: [{ file: 'include/trace/events/syscalls.h', line: 18, message: 'unknown top-level form TRACE_EVENT_SYSCALL(...)' }],
+      problems: [{ file: SYSCALLS_H, line: 18, message: 'unknown top-level form TRACE_EVENT_SYSCALL(...)' }],
     };
     const cmp = compareSnapshots(s, unreadable);
     expect(cmp.removed).toEqual([]);
