@@ -171,22 +171,50 @@ describe('time zone, locale and clock', () => {
 });
 
 describe('worker count', () => {
-  it('a real tree (6.12 sched, mac80211, iwlwifi headers) reads the same in-process and with 3 workers', () => {
-    const tree = path.join(ROOT, 'test/fixtures/tree-real/linux-6.12');
+  /** The snapshot of `tree` read by the compiled module with `workers` file-pass threads, serialized. */
+  const readWith = (tree: string, workers: number[], parseCache: string | false = false): string[] => {
     // Workers start only from the compiled module, so this runs on dist/ in a child process.
     const script = path.join(tmp, 'workers-child.mjs');
     fs.writeFileSync(
       script,
       `const { loadTree } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/sources/tree/index.js'))});
       const { serializeSnapshot } = await import(${JSON.stringify(path.join(ROOT, 'dist/src/model/canonical.js'))});
-      process.stdout.write(serializeSnapshot(await loadTree(${JSON.stringify(tree)}, { workers: Number(process.argv[2]) })));`,
+      const cache = process.argv[3] === 'off' ? false : process.argv[3];
+      process.stdout.write(serializeSnapshot(await loadTree(${JSON.stringify(tree)}, { workers: Number(process.argv[2]), parseCache: cache })));`,
     );
-    const outs = [0, 3].map((w) => {
-      const r = spawnSync(process.execPath, [script, String(w)], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    return workers.map((w) => {
+      const r = spawnSync(process.execPath, [script, String(w), parseCache === false ? 'off' : parseCache], { encoding: 'utf8', maxBuffer: 64 << 20 });
       expect(r.stderr).toBe('');
       return r.stdout;
     });
+  };
+
+  it('a real tree (6.12 sched, mac80211, iwlwifi headers) reads the same in-process and with 3 workers', () => {
+    const outs = readWith(path.join(ROOT, 'test/fixtures/tree-real/linux-6.12'), [0, 3]);
     expect(JSON.parse(outs[0]!).events.length).toBeGreaterThan(50);
+    for (const o of outs.slice(1)) expect(o).toBe(outs[0]);
+  });
+
+  it('with a large register header, scanned in two parts by whichever threads take them, the same in-process, with 2 and 3 workers, cached or not', () => {
+    // The headers of 256 KB and more are scanned without their defined names first and hashed at the end of the
+    // pass, while the units are read ahead: the constant such a header declares must still size the field.
+    const tree = path.join(tmp, 'tree-split');
+    fs.rmSync(tree, { recursive: true, force: true });
+    fs.cpSync(path.join(ROOT, 'test/fixtures/tree-real/linux-6.12'), tree, { recursive: true });
+    const regs = Array.from({ length: 20_000 }, (_, i) => `#define MAC80211_REG_${i}\t0x${(i * 4).toString(16)}\n`).join('');
+    fs.writeFileSync(path.join(tree, 'net/mac80211/regs.h'), `${regs}#define MAC80211_REGS_LEN 40\n`);
+    fs.writeFileSync(
+      path.join(tree, 'net/mac80211/regs_trace.h'),
+      ['#undef TRACE_SYSTEM', '#define TRACE_SYSTEM mac80211_regs', '#include <linux/tracepoint.h>', 'TRACE_EVENT(mac80211_regs_dump,',
+        '\tTP_PROTO(int v),', '\tTP_ARGS(v),', '\tTP_STRUCT__entry(__array(u8, regs, MAC80211_REGS_LEN)),', '\tTP_fast_assign(__entry->regs[0] = v;),',
+        '\tTP_printk("%d", __entry->regs[0])', ');', '#include <trace/define_trace.h>', ''].join('\n'),
+    );
+    expect(fs.statSync(path.join(tree, 'net/mac80211/regs.h')).size).toBeGreaterThan(256 * 1024);
+    const cache = path.join(tmp, 'split-cache');
+    const outs = [...readWith(tree, [0, 2, 3]), ...readWith(tree, [2, 2], cache)];
+    const regsField = (JSON.parse(outs[0]!) as { events: { name: string; fields: { name: string; size: number }[] }[] }).events
+      .find((e) => e.name === 'mac80211_regs_dump')?.fields.find((f) => f.name === 'regs');
+    expect(regsField?.size).toBe(40);
     for (const o of outs.slice(1)) expect(o).toBe(outs[0]);
   });
 });
