@@ -171,40 +171,33 @@ const CASES: Case[] = [
   },
 ];
 
+/** A .config case's file: `content` written to `name` in the tmp dir when the case runs. */
+const configFile = (name: string, content: string | Buffer) => (): string => {
+  fs.writeFileSync(path.join(tmp, name), content);
+  return path.join(tmp, name);
+};
 /** `--kconfig FILE` on a tree read: the .config is the user's input too. */
 const KCONFIG_CASES: { name: string; file: () => string; error: (f: string) => string }[] = [
   { name: 'a missing .config', file: () => path.join(tmp, 'no-config'), error: (f) => `${f}: no such file` },
   { name: 'a directory given as the .config', file: () => tmp, error: (f) => `${f}: is a directory, not a kernel .config` },
   {
     name: 'a malformed .config line (a Makefile given by mistake)',
-    file: () => {
-      fs.writeFileSync(path.join(tmp, 'Makefile.config'), 'CONFIG_A=y\nobj-$(CONFIG_A) += a.o\n');
-      return path.join(tmp, 'Makefile.config');
-    },
+    file: configFile('Makefile.config', 'CONFIG_A=y\nobj-$(CONFIG_A) += a.o\n'),
     error: (f) => `${f}:2: not a .config line (CONFIG_NAME=value, # CONFIG_NAME is not set, or a comment): 'obj-$(CONFIG_A) += a.o'`,
   },
   {
     name: 'a .config value that is none',
-    file: () => {
-      fs.writeFileSync(path.join(tmp, 'bad-value.config'), '# CONFIG_B is not set\nCONFIG_A=yes please\n');
-      return path.join(tmp, 'bad-value.config');
-    },
+    file: configFile('bad-value.config', '# CONFIG_B is not set\nCONFIG_A=yes please\n'),
     error: (f) => `${f}:2: CONFIG_A: 'yes please' is not a .config value (y, m, n, a number or a "string")`,
   },
   {
     name: 'binary garbage as the .config (a vmlinuz)',
-    file: () => {
-      fs.writeFileSync(path.join(tmp, 'vmlinuz.config'), Buffer.from([0x4d, 0x5a, 0x00, 0x01, 0xff, 0x0a]));
-      return path.join(tmp, 'vmlinuz.config');
-    },
+    file: configFile('vmlinuz.config', Buffer.from([0x4d, 0x5a, 0x00, 0x01, 0xff, 0x0a])),
     error: (f) => `${f}:1: not a .config line (CONFIG_NAME=value, # CONFIG_NAME is not set, or a comment): 'MZ???'`,
   },
   {
     name: 'an empty .config',
-    file: () => {
-      fs.writeFileSync(path.join(tmp, 'empty.config'), '');
-      return path.join(tmp, 'empty.config');
-    },
+    file: configFile('empty.config', ''),
     error: (f) => `${f}: no CONFIG_ line: not a kernel .config`,
   },
 ];

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { loadTreeInProcess, scanTree } from '../../src/sources/tree/tree.js';
-import { UnitReader, readUnits } from '../../src/sources/tree/units.js';
+import { UnitReader } from '../../src/sources/tree/units.js';
 import type { FileScan } from '../../src/sources/tree/scan.js';
 import type { Problem } from '../../src/model/snapshot.js';
 
@@ -30,7 +30,7 @@ const textsOf = (scans: readonly FileScan[]): Map<string, string> =>
 async function reference(root: string) {
   const scans = await scanTree(root, { parseCache: false, workers: 0 });
   const problems: Problem[] = [];
-  const read = readUnits({ scans, texts: textsOf(scans), read: reader(root), cacheDir: undefined, problems });
+  const read = new UnitReader(reader(root), undefined).readUnits({ scans, texts: textsOf(scans), problems });
   return { scans, result: { ...read, visited: [...read.visited].sort(), problems } };
 }
 

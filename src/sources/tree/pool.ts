@@ -19,7 +19,7 @@ export interface WorkerRequest {
   root: string;
   /** Every scan of the pass: each thread takes the next BATCH of them from `next` until none is left. */
   tasks: ScanTask[];
-  /** One Int32 shared by the threads: the index of the first file no thread has taken yet. */
+  /** One Int32 shared by the threads: the index of the first task no thread has taken yet. */
   next: SharedArrayBuffer;
   /** Where the worker posts its batches (WorkerMessage). */
   port: MessagePort;
@@ -75,18 +75,18 @@ export async function scanInWorkers(
   const out = new Array<FileScan>(tasks.length);
   let done = 0;
   let firstDone = 0;
-  let firstTaken = first === undefined;
+  let firstTaken = false;
   const take = (start: number, scans: FileScan[]): void => {
     scans.forEach((scan, k) => (out[start + k] = scan));
     done += scans.length;
     if (first) firstDone += Math.max(0, Math.min(start + scans.length, first.count) - start);
     onProgress?.(done, tasks.length);
   };
-  /** Runs `first.then` once its files are all in (the workers' batches keep arriving in the port meanwhile). */
+  /** Runs `first.then` once its tasks are all in (the workers' batches keep arriving in the port meanwhile). */
   const takeFirst = (): void => {
-    if (firstTaken || firstDone < first!.count) return;
+    if (!first || firstTaken || firstDone < first.count) return;
     firstTaken = true;
-    first!.then(out.slice(0, first!.count));
+    first.then(out.slice(0, first.count));
   };
   // This thread scans too, rather than waiting for the workers: one V8 isolate and one allocator arena fewer
   // for the same parallelism. Workers post each batch as they finish it (a worker that kept them all held a

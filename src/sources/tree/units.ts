@@ -223,8 +223,3 @@ export class UnitReader {
     return { raw, classes: allClasses, visited };
   }
 }
-
-/** The tree's units read in one go (no reading ahead). */
-export function readUnits(input: UnitsInput & { read: (rel: string) => string | undefined; cacheDir: string | undefined }): UnitsRead {
-  return new UnitReader(input.read, input.cacheDir).readUnits(input);
-}
